@@ -1,0 +1,100 @@
+"""The command line: thin commands over the same functions the dashboard calls.
+
+Domain errors become one-line messages: bad input exits with status 2, a broken data file with status 1.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from geo import claims as claims_mod
+from geo import geojson, layers, state
+from geo.errors import DataFileError, GeoError, InvalidInput
+
+
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=None))
+
+
+class _GeoGroup(click.Group):
+    """Turns every expected failure into one line on stderr, never a traceback."""
+
+    def main(self, *args, **kwargs):
+        try:
+            super().main(*args, standalone_mode=False, **kwargs)
+        except (InvalidInput, click.UsageError) as exc:
+            message = exc.format_message() if isinstance(exc, click.UsageError) else str(exc)
+            click.echo(f"error: {message}", err=True)
+            sys.exit(2)
+        except DataFileError as exc:
+            click.echo(f"error: data file {exc}", err=True)
+            sys.exit(1)
+        except GeoError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except click.exceptions.Abort:
+            sys.exit(1)
+        sys.exit(0)
+
+
+class _DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        return state.parse_date(value)  # InvalidInput says what is accepted
+
+
+class _LayersType(click.ParamType):
+    name = "LAYER[,LAYER...]"
+
+    def convert(self, value, param, ctx):
+        return state.parse_layers(value)
+
+
+@click.group(cls=_GeoGroup)
+def main():
+    """The 2020 Nagorno-Karabakh ceasefire: layers, claims and the state of the map on a date."""
+
+
+@main.command()
+def build():
+    """Regenerate the layers under data/ from Natural Earth and GeoNames (registry packages)."""
+    from geo.build import pipeline, provenance
+
+    report = pipeline.run()
+    provenance.write(report)
+    click.echo(f"built {sum(report['layers'].values())} features in {len(report['layers'])} layers; "
+               f"NKAO {report['nkao_km2']} km2; border corrected at {', '.join(report['corrected_villages'])}")
+
+
+@main.command()
+@click.argument("lat", type=float)
+@click.argument("lon", type=float)
+@click.option("--date", "day", type=_DateType(), required=True, help="A day from 2020-09-27 to 2020-12-01.")
+def where(lat, lon, day):
+    """Who held the point LAT LON (decimal degrees) on a date, and which layers contain it."""
+    loaded = layers.load_layers()
+    zone = state.conflict_zone(layers.load_base())
+    _print_json(state.where(loaded, zone, lat, lon, day))
+
+
+@main.command()
+def claims():
+    """The article's claims as a JSON list, with the features their places fall in."""
+    table = claims_mod.load_claims()
+    _print_json(claims_mod.to_records(table))
+
+
+@main.command()
+@click.option("--date", "day", type=_DateType(), required=True, help="A day from 2020-09-27 to 2020-12-01.")
+@click.option("--layers", "layer_ids", type=_LayersType(), default=None, help="Comma-separated layer ids (default: all).")
+def export(day, layer_ids):
+    """That day's features as a GeoJSON FeatureCollection."""
+    loaded = layers.load_layers()
+    _print_json(geojson.feature_collection(state.state_on(loaded, day, layer_ids), f"state-{day.isoformat()}"))
+
+
+if __name__ == "__main__":
+    main()

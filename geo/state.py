@@ -1,0 +1,117 @@
+"""The map's state on a date: which features show, with what status, and who held a point.
+
+Every feature carries a `timeline`: a list of changes {date, status, controller, source}, oldest first, where
+a null date means "before the timeline". On a date, a feature shows the last change dated on or before it, and
+is hidden before its first change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.catalog import CEASEFIRE_DATE, LAYER_IDS, TIMELINE_END, TIMELINE_START
+from geo.errors import InvalidInput
+
+STATE_COLUMNS = ("status", "controller", "status_since", "valid_from")
+PEACEKEEPING_LAYERS = ("peacekeeping_zone", "lachin_corridor")
+
+
+def parse_date(text) -> dt.date:
+    """A date on the timeline from 'YYYY-MM-DD' (or a date); anything else raises InvalidInput."""
+    if isinstance(text, dt.date):
+        day = text
+    else:
+        try:
+            day = dt.date.fromisoformat(str(text).strip())
+        except ValueError:
+            raise InvalidInput(f"date {text!r} is not a date: use YYYY-MM-DD, "
+                               f"from {TIMELINE_START} to {TIMELINE_END}") from None
+    if not TIMELINE_START <= day <= TIMELINE_END:
+        raise InvalidInput(f"date {day} is outside the timeline: use a date from {TIMELINE_START} to {TIMELINE_END}")
+    return day
+
+
+def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Layer ids from 'a,b' or a list; None or '' means all. Unknown ids raise InvalidInput."""
+    if text is None:
+        return LAYER_IDS
+    items = [p.strip() for p in (text.split(",") if isinstance(text, str) else text) if p.strip()]
+    unknown = [p for p in items if p not in LAYER_IDS]
+    if unknown:
+        raise InvalidInput(f"unknown layer {', '.join(map(repr, unknown))}: use any of {', '.join(LAYER_IDS)}")
+    return tuple(dict.fromkeys(items))
+
+
+def parse_point(lat, lon) -> shapely.Point:
+    try:
+        lat_f, lon_f = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"latitude {lat!r} / longitude {lon!r} must be numbers in decimal degrees") from None
+    if not -90 <= lat_f <= 90:
+        raise InvalidInput(f"latitude {lat_f} is out of range: use -90 to 90 (decimal degrees)")
+    if not -180 <= lon_f <= 180:
+        raise InvalidInput(f"longitude {lon_f} is out of range: use -180 to 180 (decimal degrees)")
+    return shapely.Point(lon_f, lat_f)
+
+
+def status_on(timeline: list[dict], day: dt.date) -> dict | None:
+    """The change in force on `day`, or None when the feature does not exist yet."""
+    current = None
+    for change in timeline:
+        if change["date"] is None or dt.date.fromisoformat(change["date"]) <= day:
+            current = change
+    return current
+
+
+def _valid_from(timeline: list[dict]) -> str | None:
+    return timeline[0]["date"] if timeline else None
+
+
+def state_on(layers: dict[str, gpd.GeoDataFrame], day, layer_ids=None) -> gpd.GeoDataFrame:
+    """One GeoDataFrame of the features that show on `day`, with their status, in the layers' CRS."""
+    day = parse_date(day)
+    chosen = parse_layers(layer_ids)
+    frames = []
+    for layer_id in chosen:
+        frame = layers[layer_id]
+        changes = [status_on(t, day) for t in frame.timeline]
+        keep = [c is not None for c in changes]
+        visible = frame.loc[keep].copy()
+        now = [c for c in changes if c is not None]
+        visible["status"] = [c["status"] for c in now]
+        visible["controller"] = [c["controller"] for c in now]
+        visible["status_since"] = [c["date"] for c in now]
+        visible["valid_from"] = [_valid_from(t) for t in visible.timeline]
+        frames.append(visible)
+    crs = next(iter(layers.values())).crs
+    if not frames:
+        return gpd.GeoDataFrame(columns=["id", "layer", *STATE_COLUMNS, "geometry"], geometry="geometry", crs=crs)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
+
+
+def conflict_zone(base: dict[str, gpd.GeoDataFrame]):
+    """The NKAO plus the seven districts: where `controller` has a meaning."""
+    return shapely.union_all(base["districts"].geometry.values)
+
+
+def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day) -> dict:
+    """Who held the point on `day`, whether peacekeepers were there, and which layers contain it."""
+    point = parse_point(lat, lon)
+    day = parse_date(day)
+    state = state_on(layers, day)
+    # Containment is for areas: a town or a road line does not "contain" a point someone asks about.
+    polygons = state[state.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
+    hits = polygons[polygons.geometry.intersects(point)]
+    controller = None
+    if zone.intersects(point):
+        # The latest change among the features covering the point decides; "before the timeline" is oldest.
+        claims = hits[hits.controller.notna()].copy()
+        claims["since"] = claims.status_since.fillna("0000-00-00")
+        controller = claims.sort_values(["since", "id"]).controller.iloc[-1] if len(claims) else "azerbaijan"
+    peacekeepers = day >= CEASEFIRE_DATE and bool(hits.layer.isin(PEACEKEEPING_LAYERS).any())
+    return {"lat": point.y, "lon": point.x, "date": day.isoformat(), "controller": controller,
+            "peacekeepers": peacekeepers, "layers": sorted(set(hits.layer)), "features": sorted(hits.id)}

@@ -1,0 +1,98 @@
+"""Who held each key town on each date, before and after every capture and handover."""
+import datetime as dt
+
+import pytest
+
+from geo import state
+from geo.errors import InvalidInput
+
+AZ, AM = "azerbaijan", "armenian_forces"
+
+# (town, day, controller, peacekeepers): the day before and the day of each change, from the facts brief.
+TOWN_DAYS = [
+    ("place_jabrayil", "2020-10-03", AM, False), ("place_jabrayil", "2020-10-04", AZ, False),
+    ("place_hadrut", "2020-10-08", AM, False), ("place_hadrut", "2020-10-09", AM, False),  # announced, denied
+    ("place_hadrut", "2020-10-14", AM, False), ("place_hadrut", "2020-10-15", AZ, False),
+    ("place_fuzuli", "2020-10-16", AM, False), ("place_fuzuli", "2020-10-17", AZ, False),
+    ("place_zangilan", "2020-10-19", AM, False), ("place_zangilan", "2020-10-20", AZ, False),
+    ("place_qubadli", "2020-10-24", AM, False), ("place_qubadli", "2020-10-25", AZ, False),
+    ("place_shusha", "2020-11-07", AM, False), ("place_shusha", "2020-11-08", AZ, False),
+    ("place_shusha", "2020-11-24", AZ, False),
+    ("place_agdam", "2020-11-09", AM, False), ("place_agdam", "2020-11-19", AM, False),
+    ("place_agdam", "2020-11-20", AZ, False),
+    ("place_kalbajar", "2020-11-15", AM, False), ("place_kalbajar", "2020-11-24", AM, False),
+    ("place_kalbajar", "2020-11-25", AZ, False),
+    # Lachin town lies on the corridor road: it stays with the corridor, under the peacekeepers, on 1 Dec.
+    ("place_lachin", "2020-11-09", AM, False), ("place_lachin", "2020-11-10", AM, True),
+    ("place_lachin", "2020-12-01", AM, True),
+    ("place_stepanakert", "2020-09-27", AM, False), ("place_stepanakert", "2020-11-09", AM, False),
+    ("place_stepanakert", "2020-11-10", AM, True), ("place_stepanakert", "2020-12-01", AM, True),
+    ("place_martuni", "2020-10-20", AM, False), ("place_martuni", "2020-11-10", AM, True),
+    ("place_martakert", "2020-11-10", AM, True), ("place_askeran", "2020-11-24", AM, True),
+    ("place_khojaly", "2020-11-24", AM, True),
+    ("place_goris", "2020-11-24", None, False), ("place_kornidzor", "2020-11-24", None, False),
+    ("place_yerevan", "2020-10-01", None, False), ("place_baku", "2020-10-01", None, False),
+]
+
+
+@pytest.mark.parametrize("town, day, controller, peacekeepers", TOWN_DAYS)
+def test_town_on_date(layers, zone, places, town, day, controller, peacekeepers):
+    point = places.loc[town].geometry
+    answer = state.where(layers, zone, point.y, point.x, day)
+    assert answer["controller"] == controller
+    assert answer["peacekeepers"] is peacekeepers
+
+
+def test_point_on_the_corridor_in_lachin_district_after_the_handover(layers, zone):
+    # On the corridor between Lachin and the Shusha district: peacekeepers, and not handed over on 1 Dec.
+    answer = state.where(layers, zone, 39.68, 46.61, "2020-12-01")
+    assert answer["peacekeepers"] is True
+    assert "lachin_corridor" in answer["layers"] and "ceded" not in answer["layers"]
+
+
+def test_point_east_of_the_1994_line_was_always_azerbaijan(layers, zone):
+    answer = state.where(layers, zone, 39.885, 47.2256, "2020-09-27")  # eastern Agdam district
+    assert answer["controller"] == AZ and "armenian_held_1994" not in answer["layers"]
+
+
+def test_layers_appear_on_their_dates(layers):
+    before = set(state.state_on(layers, "2020-11-09").layer)
+    after = set(state.state_on(layers, "2020-11-10").layer)
+    assert {"peacekeeping_zone", "lachin_corridor", "ceded", "transport_links"} <= after - before
+    grow = [len(state.state_on(layers, day, ["captured"])) for day in
+            ("2020-09-27", "2020-10-04", "2020-10-15", "2020-10-17", "2020-10-20", "2020-10-25", "2020-11-08")]
+    assert grow == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_ceded_status_turns_from_scheduled_to_handed_over(layers):
+    def status(day):
+        frame = state.state_on(layers, day, ["ceded"]).set_index("id")
+        return frame.loc["ceded_kalbajar", "status"]
+    assert status("2020-11-10").startswith("scheduled") and "15 Nov" in status("2020-11-10")
+    assert status("2020-11-15").startswith("scheduled") and "25 Nov" in status("2020-11-15")
+    assert status("2020-11-25").startswith("handed over")
+
+
+def test_state_on_does_not_mutate_its_input(layers):
+    columns = {k: list(v.columns) for k, v in layers.items()}
+    state.state_on(layers, "2020-11-24")
+    assert {k: list(v.columns) for k, v in layers.items()} == columns
+
+
+@pytest.mark.parametrize("bad", ["2020-13-01", "yesterday", "2020-09-26", "2020-12-02", "", "2020/11/10"])
+def test_bad_dates_say_what_is_accepted(bad):
+    with pytest.raises(InvalidInput, match="2020-09-27 to 2020-12-01"):
+        state.parse_date(bad)
+
+
+@pytest.mark.parametrize("lat, lon", [(91, 46), (-91, 46), (40, 181), (40, -181), ("north", 46)])
+def test_bad_coordinates_are_refused(lat, lon):
+    with pytest.raises(InvalidInput):
+        state.parse_point(lat, lon)
+
+
+def test_unknown_layer_lists_the_known_ones():
+    with pytest.raises(InvalidInput, match="peacekeeping_zone"):
+        state.parse_layers("captured,nonsense")
+    assert state.parse_layers("captured, ceded,captured") == ("captured", "ceded")
+    assert state.parse_date(dt.date(2020, 11, 10)) == dt.date(2020, 11, 10)
