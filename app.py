@@ -1,0 +1,15 @@
+"""The dashboard's entry point: a router. Pages live in app_pages/; all logic lives in geo/.
+
+The folder is not called pages/: Streamlit treats that name as legacy multipage mode and runs a page
+directly, without this router, when a share link opens /map or /claims.
+"""
+import streamlit as st
+
+st.set_page_config(page_title="Karabakh ceasefire map, Nov 2020", page_icon=":material/map:", layout="wide")
+
+navigation = st.navigation([
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
+    st.Page("app_pages/claims.py", title="Claims", icon=":material/fact_check:", url_path="claims"),
+    st.Page("app_pages/sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
+])
+navigation.run()

@@ -1,0 +1,100 @@
+"""What the pages share: cached loaders, and the view state kept in the share link's query string."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from geo import assets, claims as claims_mod, layers as layers_mod, mapdata, state, view as view_mod
+from geo.errors import GeoError
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text) -> str:
+    """Text (from a link, an article, a data file) shown literally in Streamlit's markdown."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+# The loaded data are read-only (geo never mutates its inputs), so one copy serves every session.
+@st.cache_resource(show_spinner=False)
+def load() -> dict:
+    layers = layers_mod.load_layers()
+    base = layers_mod.load_base()
+    claims = claims_mod.load_claims()
+    return {"layers": layers, "base": base, "claims": claims, "zone": state.conflict_zone(base),
+            "claim_ids": frozenset(claims.id)}
+
+
+@st.cache_resource(show_spinner=False)
+def map_bundle() -> dict:
+    """Write the map's data bundle once per server and check the front-end files are installed."""
+    assets.use_local_assets()
+    data = load()
+    bundle = mapdata.bundle(data["layers"], data["base"], data["claims"])
+    return {"url": mapdata.write_bundle(bundle), "script": mapdata.to_script(bundle)}
+
+
+def load_or_stop() -> dict:
+    try:
+        return load()
+    except GeoError as exc:
+        st.error(f"The map's data could not be loaded: {md_escape(exc)}")
+        st.stop()
+
+
+def read_view(claim_ids) -> view_mod.View:
+    """The view from the query string; unusable parameters fall back to defaults, with a notice on the page."""
+    current, notices = view_mod.from_query(st.query_params.to_dict(), claim_ids=claim_ids)
+    for notice in notices:
+        st.warning(md_escape(notice), icon="⚠️")
+    return current
+
+
+def write_view(new: view_mod.View) -> None:
+    """Make the query string say exactly `new` (the browser's URL follows without a rerun)."""
+    wanted = view_mod.to_query(new)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_url(current: view_mod.View) -> str:
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(view_mod.to_query(current))}"
+
+
+# The button reads the link from the page's own address when clicked, so its HTML never changes and the
+# frame is not redrawn on every step; the query string already is the view.
+COPY_LINK_HTML = """<button type="button" id="copy" style="font:14px system-ui,sans-serif;padding:5px 12px;
+border:1px solid #d1d5db;border-radius:8px;background:#fff;cursor:pointer">Copy link</button>
+<span id="done" style="font:12px system-ui,sans-serif;color:#15803d"></span>
+<script>
+document.getElementById("copy").addEventListener("click", async () => {
+  const url = window.parent.location.href;
+  try { await navigator.clipboard.writeText(url); }
+  catch (e) {
+    const area = document.createElement("textarea"); area.value = url; document.body.appendChild(area);
+    area.select(); document.execCommand("copy"); area.remove();
+  }
+  document.getElementById("done").textContent = "Link copied";
+  window.parent.document.body.dataset.kcmCopiedLink = url;
+});
+</script>"""
+
+
+def copy_link_button() -> None:
+    st.components.v1.html(COPY_LINK_HTML, height=42)
+
+
+@st.cache_resource(show_spinner=False)
+def article() -> tuple[str, dict]:
+    return claims_mod.load_article()
+
+
+@st.cache_resource(show_spinner=False)
+def verdict_meanings() -> dict:
+    import json
+
+    from geo.paths import CLAIMS
+    return json.loads(CLAIMS.read_text(encoding="utf-8")).get("verdicts", {})

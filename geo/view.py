@@ -1,0 +1,147 @@
+"""The view's state, which is the share link's query string: encode, decode, and fall back with a reason.
+
+A parameter that is missing takes its default silently; one that is present but unusable takes its default
+and yields a notice saying which parameter, what was wrong and what is shown instead.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from typing import Mapping
+
+from geo.catalog import ARTICLE_DATE, LAYERS, LAYER_IDS
+from geo.errors import InvalidInput
+from geo.state import parse_date, parse_layers
+
+BASE_MAPS = {
+    "none": "Offline: the project's own base layer",
+    "osm": "OpenStreetMap (online only)",
+    "carto": "CARTO light (online only)",
+    "satellite": "Esri World Imagery (online only)",
+}
+DEFAULT_CENTER = (39.75, 46.65)
+DEFAULT_ZOOM = 8
+MIN_ZOOM, MAX_ZOOM = 5, 16
+# The map's area of interest: a centre outside it is a mangled link, not a view anyone shares.
+CENTER_BOUNDS = (36.0, 42.0, 42.0, 52.0)  # lat_min, lon_min, lat_max, lon_max
+COORD_DECIMALS = 4  # about 10 m: finer than any view needs, short links
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    date: dt.date = ARTICLE_DATE
+    layers: tuple[str, ...] = tuple(layer.id for layer in LAYERS if layer.default_on)
+    lat: float = DEFAULT_CENTER[0]
+    lon: float = DEFAULT_CENTER[1]
+    zoom: int = DEFAULT_ZOOM
+    claim: str | None = None
+    base: str = "none"
+
+    def replace(self, **changes) -> "View":
+        return dataclasses.replace(self, **changes)
+
+
+DEFAULT = View()
+
+
+def to_query(view: View) -> dict[str, str]:
+    """The query-string parameters for a view (every one written, so a link never depends on defaults)."""
+    params = {
+        "date": view.date.isoformat(),
+        "layers": ",".join(view.layers) if view.layers else "none",
+        "lat": f"{round(view.lat, COORD_DECIMALS):.{COORD_DECIMALS}f}",
+        "lon": f"{round(view.lon, COORD_DECIMALS):.{COORD_DECIMALS}f}",
+        "zoom": str(view.zoom),
+        "base": view.base,
+    }
+    if view.claim:
+        params["claim"] = view.claim
+    return params
+
+
+def _one(value):
+    """st.query_params gives the last value of a repeated key; plain dicts may give lists."""
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else ""
+    return value
+
+
+def _coordinate(text, low, high, name) -> float:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} {text!r} is not a number") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise InvalidInput(f"{name} {text!r} is outside the map's area ({low} to {high})")
+    return round(value, COORD_DECIMALS)
+
+
+def from_query(params: Mapping, claim_ids=None) -> tuple[View, list[str]]:
+    """A view from query parameters, and a notice for each parameter that was present but unusable."""
+    params = {key: _one(value) for key, value in params.items()}
+    notices: list[str] = []
+    fields: dict = {}
+
+    def take(key, parse, shown):
+        if key not in params:
+            return
+        try:
+            fields[key] = parse(params[key])
+        except InvalidInput as exc:
+            notices.append(f"Link parameter `{key}`: {exc}. Showing {shown} instead.")
+
+    take("date", parse_date, DEFAULT.date.isoformat())
+    take("layers", lambda t: () if t.strip() == "none" else parse_layers(t), "the default layers")
+    lat_min, lon_min, lat_max, lon_max = CENTER_BOUNDS
+    if "lat" in params or "lon" in params:
+        try:
+            fields["lat"] = _coordinate(params.get("lat"), lat_min, lat_max, "latitude")
+            fields["lon"] = _coordinate(params.get("lon"), lon_min, lon_max, "longitude")
+        except InvalidInput as exc:
+            fields.pop("lat", None)
+            notices.append(f"Link parameters `lat`/`lon`: {exc}. Showing the default centre instead.")
+
+    def zoom(text):
+        try:
+            value = int(text)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{text!r} is not a whole number") from None
+        if not MIN_ZOOM <= value <= MAX_ZOOM:
+            raise InvalidInput(f"{value} is outside {MIN_ZOOM} to {MAX_ZOOM}")
+        return value
+
+    take("zoom", zoom, f"zoom {DEFAULT.zoom}")
+
+    def claim(text):
+        text = text.strip()
+        if claim_ids is not None and text not in claim_ids:
+            raise InvalidInput(f"there is no claim {text!r}")
+        return text or None
+
+    take("claim", claim, "no selected claim")
+
+    def base(text):
+        if text not in BASE_MAPS:
+            raise InvalidInput(f"{text!r} is not a base map; use one of {', '.join(BASE_MAPS)}")
+        return text
+
+    take("base", base, "the offline base map")
+    return DEFAULT.replace(**fields), notices
+
+
+def fit(bounds, width_px: int = 800, height_px: int = 600) -> tuple[float, float, int]:
+    """Centre and the largest zoom at which `bounds` (lon_min, lat_min, lon_max, lat_max) fit a map this size."""
+    lon_min, lat_min, lon_max, lat_max = bounds
+
+    def mercator_y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(lon_max - lon_min, 1e-6) / 360
+    lat_span = max(mercator_y(lat_max) - mercator_y(lat_min), 1e-6) / (2 * math.pi)
+    zoom = math.floor(min(math.log2(width_px / 256 / lon_span), math.log2(height_px / 256 / lat_span)))
+    zoom = max(MIN_ZOOM, min(MAX_ZOOM - 4, zoom))
+    return round((lat_min + lat_max) / 2, COORD_DECIMALS), round((lon_min + lon_max) / 2, COORD_DECIMALS), zoom
+
+
+__all__ = ["View", "DEFAULT", "BASE_MAPS", "to_query", "from_query", "fit", "LAYER_IDS"]

@@ -1,0 +1,255 @@
+/* Karabakh ceasefire map: the map's own state on the client.
+ *
+ * Every feature (with its dated timeline) reaches the browser once, in the data bundle (window.KCM_DATA).
+ * A timeline step or a layer toggle then sends only a call to KCM.apply({date, layers, selected}), which
+ * adds, removes and restyles the features that change: the map is never rebuilt and never blank.
+ * Every string put into HTML goes through esc().
+ */
+(function () {
+  "use strict";
+
+  var esc = function (value) {
+    return String(value === null || value === undefined ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  };
+
+  // The change in force on `day` (ISO strings compare as dates), or null before the first one.
+  var statusOn = function (timeline, day) {
+    var current = null;
+    for (var i = 0; i < timeline.length; i++) {
+      if (timeline[i].date === null || timeline[i].date <= day) current = timeline[i];
+    }
+    return current;
+  };
+
+  var PENDING = /^(scheduled|contested|to be agreed|agreed in principle|peacekeepers deploying)/;
+
+  function Controller(map, data, options) {
+    this.map = map;
+    this.data = data;
+    this.options = options || {};
+    this.byId = {};
+    this.state = { date: null, layers: [], selected: [] };
+    this.layerInfo = {};
+    var self = this;
+    data.layers.forEach(function (info, order) {
+      self.layerInfo[info.id] = info;
+      var pane = map.createPane("kcm-" + info.id);
+      pane.style.zIndex = String(410 + order);
+    });
+    map.createPane("kcm-base").style.zIndex = "250";
+    map.createPane("kcm-labels").style.zIndex = "640";
+    map.getPane("kcm-labels").style.pointerEvents = "none";
+    if (this.options.attribution && map.attributionControl) map.attributionControl.addAttribution(esc(this.options.attribution));
+    this.drawBase();
+    data.layers.forEach(function (info) { self.prepareLayer(info); });
+    this.legend();
+  }
+
+  Controller.prototype.drawBase = function () {
+    var base = this.data.base;
+    if (!base) return;
+    var map = this.map;
+    var offline = this.options.offline;
+    L.geoJSON(base.countries, {
+      pane: "kcm-base", interactive: false,
+      style: function (f) {
+        return { color: "#6b7280", weight: 1.2, fillColor: f.properties.id === "AZE" ? "#f3f4f6" : "#e5e7eb",
+                 fillOpacity: offline ? 1 : 0.15, className: "kcm-base-country" };
+      }
+    }).addTo(map);
+    L.geoJSON(base.districts, {
+      pane: "kcm-base", interactive: false,
+      style: function () { return { color: "#9ca3af", weight: 0.8, fill: false, dashArray: "2 3" }; }
+    }).addTo(map);
+    base.labels.features.forEach(function (f) {
+      var c = f.geometry.coordinates;
+      L.marker([c[1], c[0]], {
+        pane: "kcm-labels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "kcm-label", html: esc(f.properties.name_en), iconSize: null })
+      }).addTo(map);
+    });
+  };
+
+  Controller.prototype.styleFor = function (feature, change) {
+    var info = this.layerInfo[feature.properties.layer];
+    var precision = feature.properties.precision;
+    var pending = change && PENDING.test(change.status);
+    var selected = this.state.selected.indexOf(feature.properties.id) >= 0;
+    var kind = info.kind;
+    var style = {
+      color: selected ? "#facc15" : info.colour,
+      weight: selected ? 4 : (kind === "line" ? 3 : (precision === "exact_admin" ? 2.2 : 1.4)),
+      opacity: 0.95,
+      fillColor: info.colour,
+      fillOpacity: kind === "polygon" ? (pending ? 0.12 : (info.id === "armenian_held_1994" ? 0.08 : 0.35)) : 0,
+      // How precisely a feature is known shows in its outline: approximate ones are dashed.
+      dashArray: precision === "approximate" ? "7 6" : (pending ? "3 5" : null)
+    };
+    if (info.id === "nkao_1991") { style.fillOpacity = 0; }
+    return style;
+  };
+
+  Controller.prototype.prepareLayer = function (info) {
+    var self = this;
+    var collection = this.data.features[info.id];
+    if (!collection) return;
+    collection.features.forEach(function (feature) {
+      var id = feature.properties.id;
+      var options = {
+        pane: "kcm-" + info.id,
+        className: "kcm-feature kcm-layer-" + info.id + " kcm-f-" + id
+      };
+      var layer;
+      if (feature.geometry.type === "Point") {
+        var c = feature.geometry.coordinates;
+        options.radius = 5; options.color = "#111827"; options.weight = 1.5;
+        options.fillColor = "#ffffff"; options.fillOpacity = 1;
+        layer = L.circleMarker([c[1], c[0]], options);
+      } else {
+        layer = L.geoJSON(feature, { style: function () { return options; }, pane: options.pane });
+      }
+      layer.bindTooltip(function () { return self.tooltipHtml(feature); }, { sticky: true, className: "kcm-tip" });
+      layer.bindPopup(function () { return self.popupHtml(feature); }, { maxWidth: 360, className: "kcm-popup" });
+      self.byId[id] = { feature: feature, layer: layer, shown: false, info: info };
+    });
+  };
+
+  Controller.prototype.tooltipHtml = function (feature) {
+    var p = feature.properties;
+    var change = statusOn(p.timeline, this.state.date);
+    return "<b>" + esc(p.name_en) + "</b>" + (change ? "<br>" + esc(change.status) : "");
+  };
+
+  Controller.prototype.popupHtml = function (feature) {
+    var p = feature.properties;
+    var info = this.layerInfo[p.layer];
+    var change = statusOn(p.timeline, this.state.date);
+    var rows = [];
+    var names = [["English", p.name_en], ["Azerbaijani", p.name_az], ["Armenian", p.name_hy], ["Russian", p.name_ru]];
+    var html = "<div class='kcm-pop' data-feature='" + esc(p.id) + "'><div class='kcm-pop-title'>" + esc(p.name_en) +
+      "</div><div class='kcm-pop-layer'>" + esc(info.title) + "</div><table>";
+    names.forEach(function (n) { if (n[1]) rows.push("<tr><th>" + n[0] + "</th><td>" + esc(n[1]) + "</td></tr>"); });
+    if (change) {
+      rows.push("<tr><th>On " + esc(this.state.date) + "</th><td>" + esc(change.status) +
+        (change.date ? " (since " + esc(change.date) + ")" : "") + "</td></tr>");
+    }
+    if (p.area_km2) rows.push("<tr><th>Area</th><td>" + esc(Math.round(p.area_km2).toLocaleString("en")) + " km²</td></tr>");
+    if (p.population) rows.push("<tr><th>Population</th><td>" + esc(p.population.toLocaleString("en")) +
+      (p.population_note ? " <small>(" + esc(p.population_note) + ")</small>" : "") + "</td></tr>");
+    rows.push("<tr><th>Precision</th><td>" + esc(this.data.precision[p.precision] || p.precision) + "</td></tr>");
+    html += rows.join("") + "</table>";
+    if (p.figures) {
+      html += "<div class='kcm-pop-figures'>" + Object.keys(p.figures).map(function (k) {
+        return esc(k.replace(/_/g, " ")) + ": " + esc(p.figures[k]);
+      }).join("; ") + "</div>";
+    }
+    if (p.note) html += "<div class='kcm-pop-note'>" + esc(p.note) + "</div>";
+    html += "<div class='kcm-pop-sources'><b>Sources:</b> " + (p.sources || []).map(esc).join("; ") + "</div>";
+    var quotes = this.data.quotes[p.id] || [];
+    if (quotes.length) {
+      html += "<div class='kcm-pop-quotes'><b>The article says:</b><ul>" + quotes.map(function (q) {
+        return "<li>“" + esc(q.quote) + "” <a class='kcm-claim-link' target='_top' href='" +
+          esc(claimLink(q)) + "'>" + esc(q.id) + ": " + esc(q.verdict) + "</a></li>";
+      }).join("") + "</ul></div>";
+    }
+    return html + "</div>";
+  };
+
+  // A link to the claim on the dashboard: keep the current view's parameters, select the claim and its date,
+  // and drop the centre so the page fits the map to the claim's features.
+  var claimLink = function (q) {
+    var search = "";
+    try { search = window.top.location.search; } catch (e) { search = ""; }
+    var params = new URLSearchParams(search);
+    params.set("claim", q.id);
+    params.set("date", q.map_date);
+    params.delete("lat"); params.delete("lon"); params.delete("zoom");
+    return "?" + params.toString();
+  };
+
+  Controller.prototype.legend = function () {
+    var self = this;
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "kcm-legend");
+      var html = "<button type='button' class='kcm-legend-title' aria-expanded='true'>Legend</button><div class='kcm-legend-body'>";
+      self.data.layers.forEach(function (info) {
+        var swatch = info.kind === "point" ? "<span class='kcm-sw kcm-sw-point'></span>" :
+          info.kind === "line" ? "<span class='kcm-sw kcm-sw-line' style='border-top-color:" + esc(info.colour) + "'></span>" :
+          "<span class='kcm-sw' style='background:" + esc(info.colour) + "'></span>";
+        html += "<div class='kcm-legend-row' data-layer='" + esc(info.id) + "'>" + swatch + esc(info.title) + "</div>";
+      });
+      html += "<div class='kcm-legend-sep'></div>" +
+        "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-exact'></span>Exact administrative line</div>" +
+        "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-approx'></span>Approximate, hand-built (dashed)</div>" +
+        "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-pending'></span>Pending that day: scheduled or contested</div></div>";
+      div.innerHTML = html;
+      // The legend folds away so that it never hides the map on a small screen.
+      var toggle = div.querySelector(".kcm-legend-title");
+      toggle.addEventListener("click", function () {
+        var open = div.classList.toggle("kcm-legend-closed") === false;
+        toggle.setAttribute("aria-expanded", String(open));
+      });
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(this.map);
+    this.legendControl = control;
+  };
+
+  // Show the state of a day: add what appears, remove what goes, restyle what changes status.
+  Controller.prototype.apply = function (state) {
+    var started = performance.now();
+    this.state = { date: state.date, layers: state.layers || [], selected: state.selected || [] };
+    var wanted = {};
+    this.state.layers.forEach(function (id) { wanted[id] = true; });
+    var visible = 0;
+    for (var id in this.byId) {
+      var entry = this.byId[id];
+      var p = entry.feature.properties;
+      var change = statusOn(p.timeline, this.state.date);
+      var show = change !== null && wanted[p.layer] === true;
+      if (show && !entry.shown) { entry.layer.addTo(this.map); entry.shown = true; }
+      if (!show && entry.shown) { this.map.removeLayer(entry.layer); entry.shown = false; }
+      if (show) {
+        visible += 1;
+        if (entry.feature.geometry.type !== "Point") {
+          var key = (change.date || "") + "|" + (this.state.selected.indexOf(id) >= 0);
+          if (entry.styleKey !== key) { entry.layer.setStyle(this.styleFor(entry.feature, change)); entry.styleKey = key; }
+        }
+      }
+    }
+    var legend = this.legendControl && this.legendControl.getContainer();
+    if (legend) {
+      Array.prototype.forEach.call(legend.querySelectorAll("[data-layer]"), function (row) {
+        row.classList.toggle("kcm-off", wanted[row.getAttribute("data-layer")] !== true);
+      });
+    }
+    // Written last, so that whoever watches the DOM (tests, the benchmark) sees a finished state.
+    var container = this.map.getContainer();
+    container.setAttribute("data-kcm-visible", String(visible));
+    container.setAttribute("data-kcm-selected", this.state.selected.join(","));
+    container.setAttribute("data-kcm-apply-ms", (performance.now() - started).toFixed(2));
+    container.setAttribute("data-kcm-date", this.state.date);
+    return visible;
+  };
+
+  window.KCM = {
+    esc: esc,
+    statusOn: statusOn,
+    init: function (map, options) {
+      var controller = new Controller(map, window.KCM_DATA, options);
+      map._kcm = controller;
+      window.KCM.controller = controller;
+      if (options && options.state) controller.apply(options.state);
+      return controller;
+    },
+    // Called by the small script the dashboard sends on every change of date, layers or selection.
+    apply: function (map, state) {
+      var controller = (map && map._kcm) || window.KCM.controller;
+      return controller ? controller.apply(state) : 0;
+    }
+  };
+})();
