@@ -5,10 +5,10 @@ directly, without this router, when a share link opens /map or /claims.
 """
 import streamlit as st
 
-st.set_page_config(page_title="Karabakh ceasefire map, Nov 2020", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Karabakh ceasefire map, Nov 2020", page_icon="static/kcm/favicon.png", layout="wide")
 
 navigation = st.navigation([
-    st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
     st.Page("app_pages/claims.py", title="Claims", icon=":material/fact_check:", url_path="claims"),
     st.Page("app_pages/sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
 ])

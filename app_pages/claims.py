@@ -29,7 +29,7 @@ def map_link(claim) -> str:
     # Keep the reader's layers and base map; the map page fits itself to the claim (no centre in the link).
     params = {k: v for k, v in view_mod.to_query(current).items() if k not in ("lat", "lon", "zoom")}
     params.update(claim=claim.id, date=claim.map_date)
-    return f"/map?{urlencode(params)}"
+    return f"./?{urlencode(params)}"  # the map is the default page, at the app's root
 
 
 table = shown.assign(

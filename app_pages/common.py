@@ -23,8 +23,8 @@ def load() -> dict:
     layers = layers_mod.load_layers()
     base = layers_mod.load_base()
     claims = claims_mod.load_claims()
-    return {"layers": layers, "base": base, "claims": claims, "zone": state.conflict_zone(base),
-            "claim_ids": frozenset(claims.id)}
+    return {"layers": layers, "features": state.all_features(layers), "base": base, "claims": claims,
+            "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,7 +84,7 @@ document.getElementById("copy").addEventListener("click", async () => {
 
 
 def copy_link_button() -> None:
-    st.components.v1.html(COPY_LINK_HTML, height=42)
+    st.iframe(COPY_LINK_HTML, height=42)
 
 
 @st.cache_resource(show_spinner=False)

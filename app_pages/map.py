@@ -66,8 +66,37 @@ def on_base():
     common.write_view(current_view().replace(base=st.session_state.base))
 
 
+def take_map_report(view: view_mod.View) -> view_mod.View:
+    """Apply what the map reported since the last run: a pan or zoom, or a day stepped on the map's own timeline.
+
+    Only a report that changed since the last run counts: an old one must not undo a claim's new centre.
+    """
+    report = st.session_state.get("map") or {}
+    seen = st.session_state.get("map_seen") or {}
+    if not report.get("center") or report == seen:
+        return view
+    st.session_state.map_seen = report
+    changes = {}
+    if (report.get("center"), report.get("zoom")) != (seen.get("center"), seen.get("zoom")):
+        changes.update(lat=round(report["center"]["lat"], view_mod.COORD_DECIMALS),
+                       lon=round(report["center"]["lng"], view_mod.COORD_DECIMALS), zoom=int(report["zoom"]))
+    tags = report.get("selected_tags") or []
+    if tags != seen.get("selected_tags"):
+        day = mapview.reported_date(tags)
+        if day is not None:
+            changes["date"] = day
+    moved = view.replace(**changes)
+    if moved != view:
+        common.write_view(moved)
+    return moved
+
+
 def on_select_claim(claim_id):
-    common.write_view(claim_view(current_view(), claim_id))
+    before = current_view()
+    chosen = claim_view(before, claim_id)
+    # The sidebar's layer toggles live outside the fragment: a claim that switches layers on needs a full run.
+    st.session_state.full_rerun = chosen.layers != before.layers
+    common.write_view(chosen)
 
 
 def on_clear_claim():
@@ -78,9 +107,6 @@ def on_clear_claim():
 if current.claim and "lat" not in st.query_params:
     current = claim_view(current, current.claim)
 common.write_view(current)
-
-selected_features = list(claims.set_index("id").loc[current.claim, "features"]) if current.claim else []
-day_state = state.state_on(data["layers"], current.date, current.layers)
 
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
@@ -94,81 +120,92 @@ with st.sidebar:
              format_func=view_mod.BASE_MAPS.get, label_visibility="collapsed")
     if current.base != "none":
         st.caption("Web tiles need a network connection; the offline base layer stays underneath.")
-    st.subheader("Share and export")
-    common.copy_link_button()
-    st.download_button(
-        "GeoJSON of this view", on_click="ignore", mime="application/geo+json",
-        file_name=f"karabakh-{current.date.isoformat()}.geojson",
-        data=lambda: json.dumps(geojson.feature_collection(day_state, f"state-{current.date.isoformat()}"),
-                                ensure_ascii=False))
-    st.download_button(
-        "Map as standalone HTML", on_click="ignore", mime="text/html",
-        file_name=f"karabakh-map-{current.date.isoformat()}.html",
-        data=lambda: mapview.standalone_html(bundle["script"], current, selected_features))
 
-# ------------------------------------------------------------------------------------------------ timeline
 st.markdown("#### Nagorno-Karabakh, 27 Sep - 1 Dec 2020: the war, the ceasefire of 10 Nov and the handovers")
-timeline, controls = st.columns([5, 1], vertical_alignment="bottom")
-with timeline:
-    st.session_state.date = current.date
-    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END, step=dt.timedelta(days=1), key="date",
-              format="ddd D MMM YYYY", on_change=on_date,
-              help="Drag, or focus the slider and use the arrow keys to step a day at a time.")
-with controls:
-    playing = st.toggle("Play", key="playing", help="Step through the timeline, one day a second")
-
-st.session_state.key_date = KEY_DATE_LABELS.get(current.date)
-st.pills("Key dates", list(KEY_DATE_LABELS.values()), key="key_date", on_change=on_key_date,
-         label_visibility="collapsed")
 
 
-@st.fragment(run_every=1.0 if playing else None)
+# A step of the timeline, a claim chosen or the map moved reruns only this part of the page.
+@st.fragment
+def timeline_map_and_claims():
+    if st.session_state.pop("full_rerun", False):
+        st.rerun(scope="app")
+    view = take_map_report(current_view())
+    selected = list(claims.set_index("id").loc[view.claim, "features"]) if view.claim else []
+    day_state = state.state_on(data["features"], view.date, view.layers)
+
+    timeline, controls = st.columns([5, 1], vertical_alignment="bottom")
+    with timeline:
+        st.session_state.date = view.date
+        st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END, step=dt.timedelta(days=1), key="date",
+                  format="ddd D MMM YYYY", on_change=on_date,
+                  help="Drag, or focus the slider and use the arrow keys to step a day at a time.")
+    with controls:
+        playing = st.toggle("Play", key="playing", help="Step through the timeline, one day a second")
+    st.session_state.key_date = KEY_DATE_LABELS.get(view.date)
+    st.pills("Key dates", list(KEY_DATE_LABELS.values()), key="key_date", on_change=on_key_date,
+             label_visibility="collapsed")
+    if playing:
+        play_ticker()
+
+    map_column, claims_column = st.columns([3, 1.25])
+    with map_column:
+        # What the map sends back is read at the top of the next run (take_map_report), from the key "map".
+        st_folium(
+            mapview.timeline_map(bundle["url"], view.base),
+            key="map", height=MAP_HEIGHT, use_container_width=True,
+            center=(view.lat, view.lon), zoom=view.zoom,
+            feature_group_to_add=mapview.state_update(view, selected),
+            returned_objects=["center", "zoom", "selected_tags"],
+        )
+        st.caption(f"{view.date:%A %d %B %Y}" + (f": {KEY_DATES[view.date]}" if view.date in KEY_DATES else "")
+                   + ". Dashed outlines are approximate; pale fills are pending (scheduled or contested). "
+                   "Hover or click a shape for its names, status, sources and the article's words about it.")
+        export_row(view, day_state, selected)
+        if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
+            table = day_state[["name_en", "layer", "status", "status_since", "precision", "area_km2"]].copy()
+            table["layer"] = [LAYERS_BY_ID[l].title for l in table.layer]
+            st.dataframe(table.rename(columns={"name_en": "Feature", "layer": "Layer", "status": "Status",
+                                               "status_since": "Since", "precision": "Precision",
+                                               "area_km2": "Area (km²)"}), hide_index=True, key="state_table")
+    with claims_column:
+        claims_panel(view, day_state)
+
+
+@st.fragment(run_every=1.0)
 def play_ticker():
+    """While playing, move the date on by a day every second (the whole view follows from the query string)."""
     if not st.session_state.get("playing"):
         return
     now = current_view()
     if now.date >= TIMELINE_END:
         st.session_state.playing = False
-    else:
-        common.write_view(now.replace(date=now.date + dt.timedelta(days=1)))
+        return
+    common.write_view(now.replace(date=now.date + dt.timedelta(days=1)))
     st.rerun(scope="app")
 
 
-play_ticker()
+def export_row(view, day_state, selected):
+    geojson_col, html_col, link_col = st.columns(3)
+    geojson_col.download_button(
+        "GeoJSON of this view", on_click="ignore", mime="application/geo+json", key="export_geojson",
+        file_name=f"karabakh-{view.date.isoformat()}.geojson",
+        data=lambda: json.dumps(geojson.feature_collection(day_state, f"state-{view.date.isoformat()}"),
+                                ensure_ascii=False))
+    html_col.download_button(
+        "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
+        file_name=f"karabakh-map-{view.date.isoformat()}.html",
+        data=lambda: mapview.standalone_html(bundle["script"], view, selected))
+    with link_col:
+        common.copy_link_button()
 
-# ------------------------------------------------------------------------------------------------ map and claims
-map_column, claims_column = st.columns([3, 1.25])
-with map_column:
-    returned = st_folium(
-        mapview.timeline_map(bundle["url"], current.base),
-        key="map", height=MAP_HEIGHT, use_container_width=True,
-        center=(current.lat, current.lon), zoom=current.zoom,
-        feature_group_to_add=mapview.state_update(current, selected_features),
-        returned_objects=["center", "zoom"],
-    )
-    if returned and returned.get("center") and returned.get("zoom"):
-        moved = current.replace(lat=round(returned["center"]["lat"], view_mod.COORD_DECIMALS),
-                                lon=round(returned["center"]["lng"], view_mod.COORD_DECIMALS),
-                                zoom=int(returned["zoom"]))
-        if moved != current:
-            common.write_view(moved)
-    st.caption(f"{current.date:%A %d %B %Y}" + (f" — {KEY_DATES[current.date]}" if current.date in KEY_DATES else "")
-               + ". Dashed outlines are approximate; pale fills are pending (scheduled or contested). "
-               "Hover or click a shape for its names, status, sources and the article's words about it.")
-    with st.expander(f"Who held what on {current.date:%d %b %Y} ({len(day_state)} features shown)"):
-        table = day_state[["name_en", "layer", "status", "status_since", "precision", "area_km2"]].copy()
-        table["layer"] = [LAYERS_BY_ID[l].title for l in table.layer]
-        st.dataframe(table.rename(columns={"name_en": "Feature", "layer": "Layer", "status": "Status",
-                                           "status_since": "Since", "precision": "Precision",
-                                           "area_km2": "Area (km²)"}), hide_index=True, key="state_table")
 
-with claims_column:
-    relevant = claims_mod.claims_on(claims, day_state, current.date)
+def claims_panel(view, day_state):
+    relevant = claims_mod.claims_on(claims, day_state, view.date)
     st.markdown(f"**The article's claims ({len(relevant)} of {len(claims)} bear on this day)**")
-    if current.claim:
-        chosen = claims.set_index("id").loc[current.claim]
+    if view.claim:
+        chosen = claims.set_index("id").loc[view.claim]
         with st.container(border=True, key="selected_claim"):
-            st.markdown(f"**{current.claim}** {VERDICT_BADGES[chosen.verdict]} "
+            st.markdown(f"**{view.claim}** {VERDICT_BADGES[chosen.verdict]} "
                         f"“{common.md_escape(chosen.quote)}”")
             st.caption(common.md_escape(chosen.reason))
             st.button("Clear selection", key="clear_claim", on_click=on_clear_claim)
@@ -179,4 +216,7 @@ with claims_column:
                             f"  \n“{common.md_escape(claim.quote)}”")
                 if claim.features:
                     st.button("Show on map", key=f"show_{claim.id}", on_click=on_select_claim, args=(claim.id,),
-                              disabled=claim.id == current.claim)
+                              disabled=claim.id == view.claim)
+
+
+timeline_map_and_claims()

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import geojson
-from geo.catalog import KEY_DATES, LAYERS, PRECISION
+from geo.catalog import KEY_DATES, LAYERS, PRECISION, TIMELINE_END, TIMELINE_START
 from geo.paths import STATIC
 
 FEATURE_FIELDS = ("id", "layer", "name_en", "name_az", "name_hy", "name_ru", "precision", "sources", "timeline",
@@ -46,7 +46,8 @@ def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame
         },
         "precision": PRECISION,
         "quotes": quotes_by_feature(claims),
-        "key_dates": {day.isoformat(): label for day, label in KEY_DATES.items()},
+        "timeline": {"start": TIMELINE_START.isoformat(), "end": TIMELINE_END.isoformat(),
+                     "key_dates": {day.isoformat(): label for day, label in KEY_DATES.items()}},
     }
 
 

@@ -6,6 +6,7 @@ streamlit-folium on every change; it only calls KCM.apply with the view's date, 
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import folium
@@ -13,7 +14,9 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
+from geo.errors import InvalidInput
 from geo.paths import STATIC
+from geo.state import parse_date
 from geo.view import View
 
 LEAFLET_JS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
@@ -28,6 +31,20 @@ TILES = {
                       attr="Imagery: Esri, Maxar, Earthstar Geographics"),
 }
 ATTRIBUTION = "Natural Earth (public domain); GeoNames (CC BY 4.0)"
+
+
+DATE_TAG = "kcm-date:"  # how the map's own timeline reports a day (see report() in timeline-map.js)
+
+
+def reported_date(tags) -> "dt.date | None":
+    """The day the map's timeline reported in streamlit-folium's `selected_tags`, if any and valid."""
+    for tag in tags or ():
+        if isinstance(tag, str) and tag.startswith(DATE_TAG):
+            try:
+                return parse_date(tag[len(DATE_TAG):])
+            except InvalidInput:
+                return None
+    return None
 
 
 def client_state(view: View, selected: list[str]) -> dict:

@@ -1,8 +1,10 @@
 """Every path the project reads or writes, in one place (no imports from the rest of the package)."""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+# KCM_DATA_DIR points the app at another data folder of the same layout (the benchmark's scaled data).
+DATA = Path(os.environ.get("KCM_DATA_DIR") or ROOT / "data").resolve()
 LAYERS_DIR = DATA / "layers"
 BASE_DIR = DATA / "base"
 ARTICLE_DIR = DATA / "article"

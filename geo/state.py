@@ -16,7 +16,6 @@ import shapely
 from geo.catalog import CEASEFIRE_DATE, LAYER_IDS, TIMELINE_END, TIMELINE_START
 from geo.errors import InvalidInput
 
-STATE_COLUMNS = ("status", "controller", "status_since", "valid_from")
 PEACEKEEPING_LAYERS = ("peacekeeping_zone", "lachin_corridor")
 
 
@@ -58,39 +57,41 @@ def parse_point(lat, lon) -> shapely.Point:
     return shapely.Point(lon_f, lat_f)
 
 
-def status_on(timeline: list[dict], day: dt.date) -> dict | None:
+def status_on(timeline: list[dict], day: dt.date | str) -> dict | None:
     """The change in force on `day`, or None when the feature does not exist yet."""
+    day = day.isoformat() if isinstance(day, dt.date) else day
     current = None
     for change in timeline:
-        if change["date"] is None or dt.date.fromisoformat(change["date"]) <= day:
+        # ISO dates compare as strings; a null date is "before the timeline".
+        if change["date"] is None or change["date"] <= day:
             current = change
     return current
 
 
-def _valid_from(timeline: list[dict]) -> str | None:
-    return timeline[0]["date"] if timeline else None
+def all_features(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Every layer's features in one GeoDataFrame (in LAYER_IDS order), for callers that ask many dates."""
+    frames = [layers[layer_id] for layer_id in LAYER_IDS if layer_id in layers]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
 
 
-def state_on(layers: dict[str, gpd.GeoDataFrame], day, layer_ids=None) -> gpd.GeoDataFrame:
-    """One GeoDataFrame of the features that show on `day`, with their status, in the layers' CRS."""
-    day = parse_date(day)
-    chosen = parse_layers(layer_ids)
-    frames = []
-    for layer_id in chosen:
-        frame = layers[layer_id]
-        changes = [status_on(t, day) for t in frame.timeline]
-        keep = [c is not None for c in changes]
-        visible = frame.loc[keep].copy()
-        now = [c for c in changes if c is not None]
-        visible["status"] = [c["status"] for c in now]
-        visible["controller"] = [c["controller"] for c in now]
-        visible["status_since"] = [c["date"] for c in now]
-        visible["valid_from"] = [_valid_from(t) for t in visible.timeline]
-        frames.append(visible)
-    crs = next(iter(layers.values())).crs
-    if not frames:
-        return gpd.GeoDataFrame(columns=["id", "layer", *STATE_COLUMNS, "geometry"], geometry="geometry", crs=crs)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
+def state_on(features, day, layer_ids=None) -> gpd.GeoDataFrame:
+    """The features that show on `day`, with their status, as one GeoDataFrame in the input's CRS.
+
+    `features` is either the dict of layers or `all_features(layers)`; the second is faster when the same
+    features are asked about many dates (the dashboard does it on every timeline step).
+    """
+    day = parse_date(day).isoformat()
+    chosen = set(parse_layers(layer_ids))
+    if isinstance(features, dict):
+        features = all_features(features)
+    changes = [status_on(timeline, day) if layer in chosen else None
+               for timeline, layer in zip(features.timeline, features.layer)]
+    shown = [change for change in changes if change is not None]
+    visible = features.loc[[change is not None for change in changes]]
+    return visible.assign(
+        status=[c["status"] for c in shown], controller=[c["controller"] for c in shown],
+        status_since=[c["date"] for c in shown], valid_from=[t[0]["date"] if t else None for t in visible.timeline],
+    ).reset_index(drop=True)
 
 
 def conflict_zone(base: dict[str, gpd.GeoDataFrame]):

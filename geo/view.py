@@ -20,8 +20,8 @@ BASE_MAPS = {
     "carto": "CARTO light (online only)",
     "satellite": "Esri World Imagery (online only)",
 }
-DEFAULT_CENTER = (39.75, 46.65)
-DEFAULT_ZOOM = 8
+DEFAULT_CENTER = (39.65, 46.70)
+DEFAULT_ZOOM = 9
 MIN_ZOOM, MAX_ZOOM = 5, 16
 # The map's area of interest: a centre outside it is a mangled link, not a view anyone shares.
 CENTER_BOUNDS = (36.0, 42.0, 42.0, 52.0)  # lat_min, lon_min, lat_max, lon_max

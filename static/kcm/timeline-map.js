@@ -45,6 +45,8 @@
     this.drawBase();
     data.layers.forEach(function (info) { self.prepareLayer(info); });
     this.legend();
+    this.pendingDate = null;
+    if (data.timeline) this.timeControl(data.timeline);
   }
 
   Controller.prototype.drawBase = function () {
@@ -107,6 +109,11 @@
         options.radius = 5; options.color = "#111827"; options.weight = 1.5;
         options.fillColor = "#ffffff"; options.fillOpacity = 1;
         layer = L.circleMarker([c[1], c[0]], options);
+        self.placeLabels = self.placeLabels || {};
+        self.placeLabels[id] = L.marker([c[1], c[0]], {
+          pane: "kcm-labels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "kcm-label kcm-place-label", html: esc(feature.properties.name_en), iconSize: null })
+        });
       } else {
         layer = L.geoJSON(feature, { style: function () { return options; }, pane: options.pane });
       }
@@ -171,7 +178,7 @@
 
   Controller.prototype.legend = function () {
     var self = this;
-    var control = L.control({ position: "bottomright" });
+    var control = L.control({ position: "bottomleft" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "kcm-legend");
       var html = "<button type='button' class='kcm-legend-title' aria-expanded='true'>Legend</button><div class='kcm-legend-body'>";
@@ -199,10 +206,97 @@
     this.legendControl = control;
   };
 
+  var addDays = function (iso, days) {
+    var d = new Date(iso + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  var DAY_LABEL = { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
+
+  // The map's own timeline: a step is drawn at once, on the client; the dashboard hears of it afterwards.
+  Controller.prototype.timeControl = function (timeline) {
+    var self = this;
+    var days = [];
+    for (var day = timeline.start; day <= timeline.end; day = addDays(day, 1)) days.push(day);
+    this.days = days;
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "kcm-time");
+      var ticks = Object.keys(timeline.key_dates || {}).map(function (d) {
+        return "<option value='" + days.indexOf(d) + "' label='" + esc(timeline.key_dates[d]) + "'></option>";
+      }).join("");
+      div.innerHTML = "<button type='button' class='kcm-time-prev' aria-label='Previous day'>‹</button>" +
+        "<input type='range' class='kcm-time-range' min='0' max='" + (days.length - 1) + "' step='1' value='0' " +
+        "list='kcm-key-days' aria-label='Date on the map'><datalist id='kcm-key-days'>" + ticks + "</datalist>" +
+        "<button type='button' class='kcm-time-next' aria-label='Next day'>›</button>" +
+        "<button type='button' class='kcm-time-play' aria-pressed='false'>Play</button>" +
+        "<div class='kcm-time-label' aria-live='polite'></div>";
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(this.map);
+    var div = control.getContainer();
+    this.timeRange = div.querySelector(".kcm-time-range");
+    this.timeLabel = div.querySelector(".kcm-time-label");
+    this.playButton = div.querySelector(".kcm-time-play");
+    this.keyDates = timeline.key_dates || {};
+    this.timeRange.addEventListener("input", function () { self.setDate(self.days[Number(self.timeRange.value)]); });
+    div.querySelector(".kcm-time-prev").addEventListener("click", function () { self.stepBy(-1); });
+    div.querySelector(".kcm-time-next").addEventListener("click", function () { self.stepBy(1); });
+    this.playButton.addEventListener("click", function () { self.togglePlay(); });
+  };
+
+  Controller.prototype.stepBy = function (days) {
+    var index = this.days.indexOf(this.state.date) + days;
+    if (index >= 0 && index < this.days.length) this.setDate(this.days[index]);
+    return index >= 0 && index < this.days.length;
+  };
+
+  Controller.prototype.togglePlay = function () {
+    var self = this;
+    if (this.playing) {
+      clearInterval(this.playing); this.playing = null;
+    } else {
+      if (this.state.date === this.days[this.days.length - 1]) this.setDate(this.days[0]);
+      this.playing = setInterval(function () { if (!self.stepBy(1)) self.togglePlay(); }, 800);
+    }
+    this.playButton.textContent = this.playing ? "Pause" : "Play";
+    this.playButton.setAttribute("aria-pressed", String(Boolean(this.playing)));
+  };
+
+  // A date chosen on the map: draw it now, then tell the dashboard (claims panel, share link).
+  Controller.prototype.setDate = function (day) {
+    if (day === this.state.date) return;
+    this.pendingDate = day;
+    this.apply({ date: day, layers: this.state.layers, selected: this.state.selected }, true);
+    this.report(day);
+  };
+
+  // The share link follows at once; the server hears through streamlit-folium's own return value
+  // (`selected_tags`, which a moveend sends after its 250 ms debounce), so a fast scrub costs one rerun.
+  Controller.prototype.report = function (day) {
+    try {
+      var top = window.top;
+      var params = new URLSearchParams(top.location.search);
+      params.set("date", day);
+      top.history.replaceState(top.history.state, "", top.location.pathname + "?" + params.toString());
+    } catch (e) { /* not embedded in the dashboard (standalone export) */ }
+    if (window.__GLOBAL_DATA__) {
+      window.__GLOBAL_DATA__.selected_tags = ["kcm-date:" + day];
+      this.map.fire("moveend");
+    }
+  };
+
   // Show the state of a day: add what appears, remove what goes, restyle what changes status.
-  Controller.prototype.apply = function (state) {
+  Controller.prototype.apply = function (state, local) {
     var started = performance.now();
-    this.state = { date: state.date, layers: state.layers || [], selected: state.selected || [] };
+    var day = state.date;
+    if (!local && this.pendingDate !== null) {
+      // The server's state may predate the last step taken on the map: keep the map's date until it echoes.
+      if (day === this.pendingDate) this.pendingDate = null; else day = this.state.date;
+    }
+    this.state = { date: day, layers: state.layers || [], selected: state.selected || [] };
     var wanted = {};
     this.state.layers.forEach(function (id) { wanted[id] = true; });
     var visible = 0;
@@ -211,8 +305,12 @@
       var p = entry.feature.properties;
       var change = statusOn(p.timeline, this.state.date);
       var show = change !== null && wanted[p.layer] === true;
-      if (show && !entry.shown) { entry.layer.addTo(this.map); entry.shown = true; }
-      if (!show && entry.shown) { this.map.removeLayer(entry.layer); entry.shown = false; }
+      if (show !== entry.shown) {
+        var label = this.placeLabels && this.placeLabels[id];
+        if (show) { entry.layer.addTo(this.map); if (label) label.addTo(this.map); }
+        else { this.map.removeLayer(entry.layer); if (label) this.map.removeLayer(label); }
+        entry.shown = show;
+      }
       if (show) {
         visible += 1;
         if (entry.feature.geometry.type !== "Point") {
@@ -226,6 +324,12 @@
       Array.prototype.forEach.call(legend.querySelectorAll("[data-layer]"), function (row) {
         row.classList.toggle("kcm-off", wanted[row.getAttribute("data-layer")] !== true);
       });
+    }
+    if (this.timeRange) {
+      this.timeRange.value = String(this.days.indexOf(this.state.date));
+      var label = new Date(this.state.date + "T00:00:00Z").toLocaleDateString("en-GB", DAY_LABEL);
+      var key = this.keyDates[this.state.date];
+      this.timeLabel.innerHTML = "<b>" + esc(label) + "</b>" + (key ? " · " + esc(key) : "");
     }
     // Written last, so that whoever watches the DOM (tests, the benchmark) sees a finished state.
     var container = this.map.getContainer();
