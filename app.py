@@ -5,6 +5,8 @@ directly, without this router, when a share link opens /map or /claims.
 """
 import streamlit as st
 
+from app_pages import common
+
 st.set_page_config(page_title="Karabakh ceasefire map, Nov 2020", page_icon="static/kcm/favicon.png", layout="wide")
 
 navigation = st.navigation([
@@ -12,4 +14,5 @@ navigation = st.navigation([
     st.Page("app_pages/claims.py", title="Claims", icon=":material/fact_check:", url_path="claims"),
     st.Page("app_pages/sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
 ])
+common.notify_bad_link()
 navigation.run()

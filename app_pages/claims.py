@@ -9,7 +9,7 @@ from app_pages import common
 
 data = common.load_or_stop()
 claims = data["claims"]
-current = common.read_view(data["claim_ids"])
+current = common.view_from_link()
 text, meta = common.article()
 
 st.markdown("#### The article's claims, checked against the reference data")

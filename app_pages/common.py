@@ -44,12 +44,19 @@ def load_or_stop() -> dict:
         st.stop()
 
 
-def read_view(claim_ids) -> view_mod.View:
-    """The view from the query string; unusable parameters fall back to defaults, with a notice on the page."""
-    current, notices = view_mod.from_query(st.query_params.to_dict(), claim_ids=claim_ids)
-    for notice in notices:
-        st.warning(md_escape(notice), icon="⚠️")
-    return current
+def view_from_link() -> view_mod.View:
+    """The view the query string describes, with unusable parameters at their defaults."""
+    return view_mod.from_query(st.query_params.to_dict(), claim_ids=load()["claim_ids"])[0]
+
+
+def notify_bad_link() -> None:
+    """Say which link parameters could not be used, and what is shown instead (once, for every page)."""
+    try:
+        claim_ids = load()["claim_ids"]
+    except GeoError:
+        return  # the page itself reports the broken data
+    for notice in view_mod.from_query(st.query_params.to_dict(), claim_ids=claim_ids)[1]:
+        st.warning(md_escape(notice), icon=":material/link_off:")
 
 
 def write_view(new: view_mod.View) -> None:

@@ -24,7 +24,7 @@ except GeoError as exc:
     st.error(f"The map cannot be drawn: {common.md_escape(exc)}")
     st.stop()
 claims = data["claims"]
-current = common.read_view(data["claim_ids"])
+current = common.view_from_link()
 
 
 def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
@@ -41,29 +41,25 @@ def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     return chosen
 
 
-def current_view() -> view_mod.View:
-    return view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"])[0]
-
-
 # Widgets write their change into the query string; the next run reads the view back from it.
 def on_date():
-    common.write_view(current_view().replace(date=st.session_state.date))
+    common.write_view(common.view_from_link().replace(date=st.session_state.date))
 
 
 def on_key_date():
     label = st.session_state.key_date
     day = next((d for d, text in KEY_DATE_LABELS.items() if text == label), None)
     if day:
-        common.write_view(current_view().replace(date=day))
+        common.write_view(common.view_from_link().replace(date=day))
 
 
 def on_layer():
     chosen = tuple(l.id for l in LAYERS if st.session_state[f"layer_{l.id}"])
-    common.write_view(current_view().replace(layers=chosen))
+    common.write_view(common.view_from_link().replace(layers=chosen))
 
 
 def on_base():
-    common.write_view(current_view().replace(base=st.session_state.base))
+    common.write_view(common.view_from_link().replace(base=st.session_state.base))
 
 
 def take_map_report(view: view_mod.View) -> view_mod.View:
@@ -92,7 +88,7 @@ def take_map_report(view: view_mod.View) -> view_mod.View:
 
 
 def on_select_claim(claim_id):
-    before = current_view()
+    before = common.view_from_link()
     chosen = claim_view(before, claim_id)
     # The sidebar's layer toggles live outside the fragment: a claim that switches layers on needs a full run.
     st.session_state.full_rerun = chosen.layers != before.layers
@@ -100,7 +96,7 @@ def on_select_claim(claim_id):
 
 
 def on_clear_claim():
-    common.write_view(current_view().replace(claim=None))
+    common.write_view(common.view_from_link().replace(claim=None))
 
 
 # A claim link from a popup carries no centre: fit the map to the claim.
@@ -129,7 +125,7 @@ st.markdown("#### Nagorno-Karabakh, 27 Sep - 1 Dec 2020: the war, the ceasefire 
 def timeline_map_and_claims():
     if st.session_state.pop("full_rerun", False):
         st.rerun(scope="app")
-    view = take_map_report(current_view())
+    view = take_map_report(common.view_from_link())
     selected = list(claims.set_index("id").loc[view.claim, "features"]) if view.claim else []
     day_state = state.state_on(data["features"], view.date, view.layers)
 
@@ -176,7 +172,7 @@ def play_ticker():
     """While playing, move the date on by a day every second (the whole view follows from the query string)."""
     if not st.session_state.get("playing"):
         return
-    now = current_view()
+    now = common.view_from_link()
     if now.date >= TIMELINE_END:
         st.session_state.playing = False
         return
