@@ -84,7 +84,12 @@ def where(lat, lon, day):
 def claims():
     """The article's claims as a JSON list, with the features their places fall in."""
     table = claims_mod.load_claims()
-    _print_json(claims_mod.to_records(table))
+    joins = claims_mod.place_joins(table, layers.load_layers())
+    records = claims_mod.to_records(table)
+    for record in records:
+        found = joins[joins.claim == record["id"]]
+        record["place_features"] = sorted(set(found.feature))  # found by geometry: must agree with `features`
+    _print_json(records)
 
 
 @main.command()

@@ -35,6 +35,8 @@ def test_claims_prints_the_claim_list():
     for claim in claims:
         assert {"id", "quote", "dates", "layers", "features", "verdict", "reason"} <= set(claim)
         assert all(len(day) == 10 and day[4] == "-" for day in claim["dates"])
+        assert set(claim["place_features"]) <= set(claim["features"])
+    assert any("lachin_corridor" in claim["place_features"] for claim in claims)
 
 
 def test_export_gives_that_days_geojson():
