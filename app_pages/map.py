@@ -16,6 +16,7 @@ VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orang
                   "unverified": ":gray-badge[unverified]", "contradicted": ":red-badge[contradicted]"}
 KEY_DATE_LABELS = {day: f"{day:%d %b}: {label}" for day, label in KEY_DATES.items()}
 MAP_HEIGHT = 620
+CLAIMS_SHOWN = 30  # a panel, not a list: the Claims page has them all
 
 data = common.load_or_stop()
 try:
@@ -206,13 +207,15 @@ def claims_panel(view, day_state):
             st.caption(common.md_escape(chosen.reason))
             st.button("Clear selection", key="clear_claim", on_click=on_clear_claim)
     with st.container(height=MAP_HEIGHT - 40, border=False):
-        for claim in relevant.itertuples():
+        for claim in relevant.head(CLAIMS_SHOWN).itertuples():
             with st.container(border=True, key=f"claim_{claim.id}"):
                 st.markdown(f"**{claim.id}** {VERDICT_BADGES[claim.verdict]} :gray[{claim.type.replace('_', ' ')}]"
                             f"  \n“{common.md_escape(claim.quote)}”")
                 if claim.features:
                     st.button("Show on map", key=f"show_{claim.id}", on_click=on_select_claim, args=(claim.id,),
                               disabled=claim.id == view.claim)
+        if len(relevant) > CLAIMS_SHOWN:
+            st.page_link("app_pages/claims.py", label=f"{len(relevant) - CLAIMS_SHOWN} more on the Claims page")
 
 
 timeline_map_and_claims()

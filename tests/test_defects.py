@@ -1,5 +1,4 @@
 """Each known defect of the source data (facts brief §5.3) is fixed in the committed layers."""
-import geopandas as gpd
 import pytest
 import shapely
 

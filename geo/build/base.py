@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pyogrio
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point, Polygon
+from shapely.geometry import LineString, Polygon
 from shapely.ops import linemerge, polygonize, split, unary_union
 
 from geo.crs import LOCAL_METRIC, WGS84

@@ -9,7 +9,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import geopandas as gpd
-import shapely
 from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
 
