@@ -36,8 +36,10 @@ def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     features = [frame[frame.id.isin(claim.features)] for frame in data["layers"].values()]
     bounds = [f.total_bounds for f in features if len(f)]
     if bounds:
+        # The map's free area: its width less the legend, its height less the time bar.
         lat, lon, zoom = view_mod.fit((min(b[0] for b in bounds), min(b[1] for b in bounds),
-                                       max(b[2] for b in bounds), max(b[3] for b in bounds)))
+                                       max(b[2] for b in bounds), max(b[3] for b in bounds)),
+                                      width_px=520, height_px=MAP_HEIGHT - 120)
         chosen = chosen.replace(lat=lat, lon=lon, zoom=zoom)
     return chosen
 
@@ -64,24 +66,22 @@ def on_base():
 
 
 def take_map_report(view: view_mod.View) -> view_mod.View:
-    """Apply what the map reported since the last run: a pan or zoom, or a day stepped on the map's own timeline.
+    """Apply what the map reported: a pan or zoom by the reader, or a day stepped on the map's own timeline.
 
-    Only a report that changed since the last run counts: an old one must not undo a claim's new centre.
+    A move counts only if the map made it after applying the view this page last asked for; a step counts
+    once. Anything else is an echo of an older state and must not undo a newer one (a claim's new centre).
     """
     report = st.session_state.get("map") or {}
-    seen = st.session_state.get("map_seen") or {}
-    if not report.get("center") or report == seen:
+    if not report.get("center"):
         return view
-    st.session_state.map_seen = report
+    said = mapview.map_report(report.get("selected_tags"))
     changes = {}
-    if (report.get("center"), report.get("zoom")) != (seen.get("center"), seen.get("zoom")):
+    if said["requested"] == mapview.view_key(view):
         changes.update(lat=round(report["center"]["lat"], view_mod.COORD_DECIMALS),
                        lon=round(report["center"]["lng"], view_mod.COORD_DECIMALS), zoom=int(report["zoom"]))
-    tags = report.get("selected_tags") or []
-    if tags != seen.get("selected_tags"):
-        day = mapview.reported_date(tags)
-        if day is not None:
-            changes["date"] = day
+    if said["date"] and said["date_tag"] != st.session_state.get("map_date_tag"):
+        st.session_state.map_date_tag = said["date_tag"]
+        changes["date"] = said["date"]
     moved = view.replace(**changes)
     if moved != view:
         common.write_view(moved)
@@ -150,7 +150,7 @@ def timeline_map_and_claims():
         st_folium(
             mapview.timeline_map(bundle["url"], view.base),
             key="map", height=MAP_HEIGHT, use_container_width=True,
-            center=(view.lat, view.lon), zoom=view.zoom,
+            # The centre and zoom travel in the state update too: the map moves only when they change.
             feature_group_to_add=mapview.state_update(view, selected),
             returned_objects=["center", "zoom", "selected_tags"],
         )

@@ -6,7 +6,6 @@ streamlit-folium on every change; it only calls KCM.apply with the view's date, 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import folium
@@ -33,22 +32,35 @@ TILES = {
 ATTRIBUTION = "Natural Earth (public domain); GeoNames (CC BY 4.0)"
 
 
-DATE_TAG = "kcm-date:"  # how the map's own timeline reports a day (see report() in timeline-map.js)
+def map_report(tags) -> dict:
+    """What the map's client said in streamlit-folium's `selected_tags` (see tag() in timeline-map.js).
 
-
-def reported_date(tags) -> "dt.date | None":
-    """The day the map's timeline reported in streamlit-folium's `selected_tags`, if any and valid."""
+    Returns {"requested": "lat,lon,zoom" the map had applied when it reported, "date": a day stepped on the
+    map or None, "date_tag": the raw numbered tag, to tell a new step from an old one}.
+    """
+    found = {"requested": None, "date": None, "date_tag": None}
     for tag in tags or ():
-        if isinstance(tag, str) and tag.startswith(DATE_TAG):
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith("kcm-req:"):
+            found["requested"] = tag[len("kcm-req:"):]
+        elif tag.startswith("kcm-date:"):
+            found["date_tag"] = tag
             try:
-                return parse_date(tag[len(DATE_TAG):])
+                found["date"] = parse_date(tag[len("kcm-date:"):].split("#")[0])
             except InvalidInput:
-                return None
-    return None
+                found["date"] = None
+    return found
+
+
+def view_key(view: View) -> str:
+    """The requested view as the client writes it back: 4 decimals, as in the share link."""
+    return f"{view.lat:.4f},{view.lon:.4f},{view.zoom}"
 
 
 def client_state(view: View, selected: list[str]) -> dict:
-    return {"date": view.date.isoformat(), "layers": list(view.layers), "selected": list(selected)}
+    return {"date": view.date.isoformat(), "layers": list(view.layers), "selected": list(selected),
+            "view": {"lat": view.lat, "lon": view.lon, "zoom": view.zoom}}
 
 
 def _js(value) -> str:

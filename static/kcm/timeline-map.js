@@ -275,17 +275,29 @@
 
   // The share link follows at once; the server hears through streamlit-folium's own return value
   // (`selected_tags`, which a moveend sends after its 250 ms debounce), so a fast scrub costs one rerun.
+  // What the map tells the dashboard rides in streamlit-folium's `selected_tags`: the view the dashboard last
+  // asked for (so that only a move made after it counts as the reader's), and the last day stepped here,
+  // numbered so that stepping back to an earlier day still reads as news.
+  Controller.prototype.tag = function () {
+    if (!window.__GLOBAL_DATA__) return;
+    var tags = [];
+    var v = this.requestedView;
+    if (v) tags.push("kcm-req:" + v.lat.toFixed(4) + "," + v.lon.toFixed(4) + "," + v.zoom);
+    if (this.reportedDate) tags.push("kcm-date:" + this.reportedDate + "#" + this.reports);
+    window.__GLOBAL_DATA__.selected_tags = tags;
+  };
+
   Controller.prototype.report = function (day) {
+    this.reports = (this.reports || 0) + 1;
+    this.reportedDate = day;
+    this.tag();
     try {
       var top = window.top;
       var params = new URLSearchParams(top.location.search);
       params.set("date", day);
       top.history.replaceState(top.history.state, "", top.location.pathname + "?" + params.toString());
     } catch (e) { /* not embedded in the dashboard (standalone export) */ }
-    if (window.__GLOBAL_DATA__) {
-      window.__GLOBAL_DATA__.selected_tags = ["kcm-date:" + day];
-      this.map.fire("moveend");
-    }
+    if (window.__GLOBAL_DATA__) this.map.fire("moveend");  // streamlit-folium sends its value on moveend
   };
 
   // Show the state of a day: add what appears, remove what goes, restyle what changes status.
@@ -297,6 +309,14 @@
       if (day === this.pendingDate) this.pendingDate = null; else day = this.state.date;
     }
     this.state = { date: day, layers: state.layers || [], selected: state.selected || [] };
+    // The view moves only when the dashboard asks for a new one (a share link, a chosen claim), so that a
+    // pan the dashboard has not heard of yet is never undone by a state sent before it.
+    var view = state.view;
+    if (view && JSON.stringify(view) !== JSON.stringify(this.requestedView)) {
+      this.requestedView = view;
+      this.tag();  // before the move: the report the move causes says it was made at this requested view
+      this.map.setView([view.lat, view.lon], view.zoom, { animate: false });
+    }
     var wanted = {};
     this.state.layers.forEach(function (id) { wanted[id] = true; });
     var visible = 0;
