@@ -162,6 +162,8 @@ _NOT_FETCHED = [
     re.compile(r"<a\b[^>]*>", re.I),
     re.compile(r"""\bxmlns(?::\w+)?\s*=\s*\\?(["'])[^"'\\]*\\?\1""", re.I),
     re.compile(r"""\bdata:[^"')\s\\]*""", re.I),
+    # Namespace names in code (Leaflet's createElementNS("http://www.w3.org/2000/svg", ...)): never fetched.
+    re.compile(r"""(["'])https?://www\.w3\.org/(?:2000/svg|1999/xhtml|1999/xlink|1998/Math/MathML)\1"""),
 ]
 # An absolute (http/https) or protocol-relative URL. A protocol-relative one must
 # follow a quote, "(", "=" or whitespace and name a dotted host, so that
