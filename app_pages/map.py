@@ -65,6 +65,21 @@ def on_base():
     common.write_view(common.view_from_link().replace(base=st.session_state.base))
 
 
+def sync_widget(key, value):
+    """Make a widget show the view's value. Only a real difference is written: writing a widget's state on
+    every run would send the old value back to a browser where the reader has just changed it."""
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
+
+
+def moved_by_reader(view: view_mod.View, center: dict, zoom) -> bool:
+    """A reported centre differs from the view by more than Leaflet's own rounding (two pixels)."""
+    if int(zoom) != view.zoom:
+        return True
+    degrees_per_pixel = 360 / (256 * 2 ** view.zoom)
+    return max(abs(center["lat"] - view.lat), abs(center["lng"] - view.lon)) > 2 * degrees_per_pixel
+
+
 def take_map_report(view: view_mod.View) -> view_mod.View:
     """Apply what the map reported: a pan or zoom by the reader, or a day stepped on the map's own timeline.
 
@@ -76,7 +91,7 @@ def take_map_report(view: view_mod.View) -> view_mod.View:
         return view
     said = mapview.map_report(report.get("selected_tags"))
     changes = {}
-    if said["requested"] == mapview.view_key(view):
+    if said["requested"] == mapview.view_key(view) and moved_by_reader(view, report["center"], report["zoom"]):
         changes.update(lat=round(report["center"]["lat"], view_mod.COORD_DECIMALS),
                        lon=round(report["center"]["lng"], view_mod.COORD_DECIMALS), zoom=int(report["zoom"]))
     if said["date"] and said["date_tag"] != st.session_state.get("map_date_tag"):
@@ -109,10 +124,10 @@ common.write_view(current)
 with st.sidebar:
     st.subheader("Layers")
     for layer in LAYERS:
-        st.session_state[f"layer_{layer.id}"] = layer.id in current.layers
+        sync_widget(f"layer_{layer.id}", layer.id in current.layers)
         st.checkbox(layer.title, key=f"layer_{layer.id}", on_change=on_layer, help=layer.description)
     st.subheader("Base map")
-    st.session_state.base = current.base
+    sync_widget("base", current.base)
     st.radio("Base map", list(view_mod.BASE_MAPS), key="base", on_change=on_base,
              format_func=view_mod.BASE_MAPS.get, label_visibility="collapsed")
     if current.base != "none":
@@ -132,13 +147,13 @@ def timeline_map_and_claims():
 
     timeline, controls = st.columns([5, 1], vertical_alignment="bottom")
     with timeline:
-        st.session_state.date = view.date
+        sync_widget("date", view.date)
         st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END, step=dt.timedelta(days=1), key="date",
                   format="ddd D MMM YYYY", on_change=on_date,
                   help="Drag, or focus the slider and use the arrow keys to step a day at a time.")
     with controls:
         playing = st.toggle("Play", key="playing", help="Step through the timeline, one day a second")
-    st.session_state.key_date = KEY_DATE_LABELS.get(view.date)
+    sync_widget("key_date", KEY_DATE_LABELS.get(view.date))
     st.pills("Key dates", list(KEY_DATE_LABELS.values()), key="key_date", on_change=on_key_date,
              label_visibility="collapsed")
     if playing:

@@ -16,7 +16,7 @@ from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
 from geo.errors import InvalidInput
 from geo.paths import STATIC
 from geo.state import parse_date
-from geo.view import View
+from geo.view import DEFAULT, View
 
 LEAFLET_JS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
 LEAFLET_CSS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"]
@@ -103,7 +103,8 @@ def timeline_map(bundle_url: str, base: str, initial: dict | None = None) -> Tim
     """The map shell. Its script depends only on the base map and the bundle: the component is never rebuilt
     by a change of date, layers, selection or view."""
     tiles = TILES.get(base)
-    fmap = TimelineMap(bundle_url, location=(39.75, 46.65), zoom_start=8, min_zoom=5, max_zoom=16,
+    # Starts where a link with no view would: the requested view follows in the first state update.
+    fmap = TimelineMap(bundle_url, location=(DEFAULT.lat, DEFAULT.lon), zoom_start=DEFAULT.zoom, min_zoom=5, max_zoom=16,
                        control_scale=True, **(tiles if tiles else {"tiles": None}))
     Controller({"offline": tiles is None, "state": initial, "attribution": ATTRIBUTION}).add_to(fmap)
     return fmap

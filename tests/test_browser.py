@@ -1,0 +1,581 @@
+"""The dashboard in a real browser: `streamlit run app.py` opened in Debian's headless Chromium.
+
+One server and one Chromium serve the whole module; every test gets a fresh browser context in which any
+request that would leave this machine is aborted and recorded, and it ends by asserting that none was made
+and that no local response failed. Waits are on DOM conditions only: the map's `.leaflet-container` carries
+data-kcm-date / data-kcm-visible / data-kcm-selected, written last after every state change.
+
+Run: .venv/bin/python -m pytest tests/test_browser.py -q -x
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import pytest
+
+from browser_support import LOCAL_HOSTS, REPO_ROOT, block_outside_requests, launch_chromium, streamlit_server
+from geo import claims as claims_mod
+from geo.catalog import LAYERS_BY_ID
+from geo.view import DEFAULT
+
+pytestmark = pytest.mark.browser
+PlaywrightTimeoutError = pytest.importorskip("playwright.sync_api").TimeoutError
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+COPY_IFRAME = 'iframe[title="st.iframe"]'
+SLIDER = ".st-key-date input[type=range]"
+ALERT = '[data-testid="stAlert"]'
+ARTIFACTS = REPO_ROOT / "artifacts"
+FIRST_LOAD_MS = 60_000  # the first page of a fresh server builds the data bundle
+STEP_MS = 20_000
+TOL = 1e-3
+
+# Streamlit's front end, opened at /claims or /sources, first probes <sub-path>/_stcore/{health,host-config}
+# to find the server's base path; those answer 404 before it tries the root. Nothing else may fail.
+STREAMLIT_PROBE = re.compile(r"^/[^/]+(?:/[^/]+)*/_stcore/(?:health|host-config)$")
+
+# Records every URL the top page's history goes through (st.query_params writes with the History API).
+RECORD_HISTORY = """(() => {
+  if (window !== window.top) return;
+  window.__kcm_urls = [location.href];
+  for (const name of ["pushState", "replaceState"]) {
+    const original = history[name];
+    history[name] = function (...args) {
+      const result = original.apply(this, args);
+      window.__kcm_urls.push(location.href);
+      return result;
+    };
+  }
+})();"""
+
+
+# --------------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with streamlit_server(REPO_ROOT / "app.py") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+class Session:
+    """A fresh browser context with the outside blocked, and what it saw."""
+
+    def __init__(self, browser, base_url: str, **context_options):
+        self.base_url = base_url
+        self.context = browser.new_context(viewport={"width": 1500, "height": 1000}, **context_options)
+        self.context.add_init_script(RECORD_HISTORY)
+        self.blocked = block_outside_requests(self.context)
+        self.responses: list[tuple[int, str]] = []
+        self.context.on("response", lambda r: self.responses.append((r.status, r.url)))
+        self.page = self.context.new_page()
+        self.page_errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+    def open(self, path: str, date: str | None = None, timeout: float = FIRST_LOAD_MS):
+        """Go to `path` and wait until the map has applied a state (of `date` when given)."""
+        self.page.goto(self.base_url + path)
+        wait_map(self.page, date, timeout=timeout)
+        return self.page
+
+    def failed_responses(self) -> list[tuple[int, str]]:
+        return [(status, url) for status, url in self.responses
+                if status >= 400 and not (status == 404 and STREAMLIT_PROBE.match(urlsplit(url).path))]
+
+    def assert_clean(self) -> None:
+        assert self.blocked == [], f"requests that would have left the machine: {self.blocked}"
+        outside = [url for _, url in self.responses if urlsplit(url).hostname not in LOCAL_HOSTS]
+        assert outside == [], outside
+        assert self.failed_responses() == [], self.failed_responses()
+        assert self.page_errors == [], f"uncaught errors in the page: {self.page_errors}"
+
+
+@pytest.fixture
+def session(chromium, base_url):
+    opened = []
+
+    def make(**context_options) -> Session:
+        s = Session(chromium, base_url, **context_options)
+        opened.append(s)
+        return s
+
+    yield make
+    for s in opened:
+        s.context.close()
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return claims_mod.load_claims().set_index("id")
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def leaflet(page):
+    return page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+
+
+def paths(page, css: str):
+    return page.frame_locator(MAP_IFRAME).locator(f"path{css}")
+
+
+def map_frame(page):
+    return page.locator(MAP_IFRAME).element_handle().content_frame()
+
+
+def wait_map(page, date: str | None = None, timeout: float = STEP_MS) -> None:
+    selector = f".leaflet-container[data-kcm-date='{date}']" if date else ".leaflet-container[data-kcm-date]"
+    page.frame_locator(MAP_IFRAME).locator(selector).wait_for(state="attached", timeout=timeout)
+
+
+def query(page) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+
+
+def wait_query(page, timeout: float = STEP_MS, **expected) -> None:
+    """Wait until the page's own query string has these values (None: the key is absent)."""
+    page.wait_for_function(
+        """(expected) => {
+            const params = new URLSearchParams(window.location.search);
+            return Object.entries(expected).every(([k, v]) => params.get(k) === v);
+        }""",
+        arg=expected,
+        timeout=timeout,
+    )
+
+
+def wait_query_lacks_layer(page, layer: str, present: bool, timeout: float = STEP_MS) -> None:
+    page.wait_for_function(
+        """([layer, present]) => {
+            const layers = (new URLSearchParams(window.location.search).get("layers") || "").split(",");
+            return layers.includes(layer) === present;
+        }""",
+        arg=[layer, present],
+        timeout=timeout,
+    )
+
+
+def map_view(page) -> dict:
+    return map_frame(page).evaluate("({lat: map.getCenter().lat, lon: map.getCenter().lng, zoom: map.getZoom()})")
+
+
+def wait_map_at(page, lat: float, lon: float, zoom: int, timeout: float = STEP_MS) -> None:
+    """Wait until Leaflet's map (streamlit-folium's `window.map`) is centred at lat/lon at this zoom."""
+    try:
+        map_frame(page).wait_for_function(
+            """([lat, lon, zoom, tol]) => window.map && map.getZoom() === zoom &&
+                Math.abs(map.getCenter().lat - lat) < tol && Math.abs(map.getCenter().lng - lon) < tol""",
+            arg=[lat, lon, zoom, TOL],
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError as exc:
+        raise AssertionError(f"the map is at {map_view(page)}, not lat={lat} lon={lon} zoom={zoom} "
+                             f"(the address says {query(page)})") from exc
+
+
+def wait_url_matches_map(page, timeout: float = STEP_MS) -> dict:
+    """Wait until the URL's lat/lon/zoom say where the map is; returns the query."""
+    try:
+        page.wait_for_function(
+            """([selector, tol]) => {
+                const frame = document.querySelector(selector);
+                const map = frame && frame.contentWindow && frame.contentWindow.map;
+                if (!map || !map.getCenter) return false;
+                const p = new URLSearchParams(window.location.search);
+                const c = map.getCenter();
+                return Number(p.get("zoom")) === map.getZoom() &&
+                    Math.abs(Number(p.get("lat")) - c.lat) < tol && Math.abs(Number(p.get("lon")) - c.lng) < tol;
+            }""",
+            arg=[MAP_IFRAME, TOL],
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError as exc:  # say what differs, not just "timeout"
+        raise AssertionError(f"the URL {query(page)} does not say where the map is: {map_view(page)}") from exc
+    return query(page)
+
+
+def page_state(page) -> str:
+    """What the page and the map show, for a failure message."""
+    try:
+        container = leaflet(page)
+        attrs = {k: container.get_attribute(f"data-kcm-{k}", timeout=2_000) for k in ("date", "visible", "selected")}
+        return (f"address {query(page)}; slider {page.locator(SLIDER).get_attribute('aria-valuetext', timeout=2_000)!r}; "
+                f"map {attrs} at {map_view(page)}")
+    except Exception as exc:  # noqa: BLE001 - the message must not hide the failure
+        return f"(state unreadable: {exc})"
+
+
+@contextlib.contextmanager
+def expecting(page, what: str):
+    """Turn a timeout while waiting for `what` into an assertion that says what the page shows instead."""
+    try:
+        yield
+    except PlaywrightTimeoutError as exc:
+        raise AssertionError(f"{what}: timed out; the page shows {page_state(page)}") from exc
+
+
+def close_views(a: dict, b: dict) -> bool:
+    """Same centre (within TOL) and zoom; values may be query strings or numbers."""
+    try:
+        return (abs(float(a["lat"]) - float(b["lat"])) < TOL and abs(float(a["lon"]) - float(b["lon"])) < TOL
+                and int(a["zoom"]) == int(b["zoom"]))
+    except (KeyError, ValueError):
+        return False
+
+
+def selected(page) -> set[str]:
+    value = leaflet(page).get_attribute("data-kcm-selected") or ""
+    return {part for part in value.split(",") if part}
+
+
+def point_inside(page, css: str) -> dict:
+    """A point (in the main page's coordinates) where the shape `css` is the topmost element of the map."""
+    point = map_frame(page).evaluate(
+        """(css) => {
+            const el = document.querySelector("path" + css);
+            const r = el.getBoundingClientRect();
+            const steps = 24;
+            let best = null;
+            for (let i = 1; i < steps; i++) for (let j = 1; j < steps; j++) {
+                const x = r.left + r.width * i / steps, y = r.top + r.height * j / steps;
+                if (document.elementFromPoint(x, y) !== el) continue;
+                const d = Math.hypot(i - steps / 2, j - steps / 2);
+                if (!best || d < best.d) best = {x, y, d};
+            }
+            return best;
+        }""",
+        css,
+    )
+    assert point is not None, f"no visible point of path{css} on the map"
+    return point
+
+
+def assert_in_view(page, feature_ids) -> None:
+    """The shapes of these features that are drawn have their centres inside the map."""
+    in_view = map_frame(page).evaluate(
+        """(ids) => {
+            const box = document.querySelector(".leaflet-container").getBoundingClientRect();
+            return ids.map(id => [id, document.querySelector("path.kcm-f-" + id)]).filter(([, el]) => el).map(([id, el]) => {
+                const r = el.getBoundingClientRect();
+                const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                return [id, x >= box.left && x <= box.right && y >= box.top && y <= box.bottom];
+            });
+        }""",
+        list(feature_ids),
+    )
+    assert in_view and all(inside for _, inside in in_view), f"shapes out of view: {in_view}"
+
+
+def slider_text(iso: str) -> str:
+    """The slider's aria-valuetext for a date, e.g. "Tue 24 Nov 2020"."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def alerts_text(page) -> str:
+    return "\n".join(page.locator(ALERT).all_inner_texts())
+
+
+# --------------------------------------------------------------------------------------------- tests
+
+
+def test_map_renders_its_layers_with_nothing_leaving_localhost(session):
+    s = session()
+    page = s.open("/?date=2020-11-24", "2020-11-24")
+    for layer in ("peacekeeping_zone", "lachin_corridor", "ceded"):
+        paths(page, f".kcm-layer-{layer}").first.wait_for(state="attached")
+    assert paths(page, ".kcm-f-peacekeeping_zone").count() == 1
+    assert paths(page, ".kcm-f-lachin_corridor").count() == 1
+    assert {f"kcm-f-ceded_{d}" for d in ("agdam", "kalbajar", "lachin")} <= set(
+        paths(page, ".kcm-layer-ceded").evaluate_all("els => els.flatMap(e => [...e.classList])"))
+    visible = int(leaflet(page).get_attribute("data-kcm-visible"))
+    assert visible == paths(page, ".kcm-feature").count() > 20
+    # The address fills in the whole view, says where the map is (the default view), and never went through
+    # another view on the way (a sub-pixel rounding of the centre is tolerated).
+    view = wait_url_matches_map(page)
+    assert close_views(view, {"lat": DEFAULT.lat, "lon": DEFAULT.lon, "zoom": DEFAULT.zoom}), view
+    others = [url for url in page.evaluate("window.__kcm_urls")[1:]
+              if not close_views(dict(parse_qsl(urlsplit(url).query)), view)]
+    assert others == [], f"the address went through other views: {others}"
+    page.wait_for_load_state("networkidle")  # the vendored scripts, styles and fonts, the data bundle
+    bundle = [url for _, url in s.responses if "/app/static/" in url]
+    assert any(url.endswith("/leaflet/dist/leaflet.js") for url in bundle), bundle
+    assert any(url.endswith("/kcm/timeline-map.js") for url in bundle), bundle
+    s.assert_clean()
+
+
+def test_a_layer_toggle_hides_and_shows_its_shapes(session):
+    s = session()
+    page = s.open("/?date=2020-11-24", "2020-11-24")
+    captured = paths(page, ".kcm-layer-captured")
+    captured.first.wait_for(state="attached")
+    shown = captured.count()
+    visible = int(leaflet(page).get_attribute("data-kcm-visible"))
+    checkbox = page.locator(".st-key-layer_captured input[type=checkbox]")
+    assert shown >= 6 and checkbox.is_checked()
+    wait_url_matches_map(page)  # the page has settled
+    assert "captured" in query(page)["layers"].split(",")
+    label = page.locator(".st-key-layer_captured").get_by_text(LAYERS_BY_ID["captured"].title)
+
+    label.click()
+    with expecting(page, "unticked 'captured': its shapes gone from the map and the address"):
+        wait_query_lacks_layer(page, "captured", present=False)
+        captured.first.wait_for(state="detached")
+        page.frame_locator(MAP_IFRAME).locator(f".leaflet-container[data-kcm-visible='{visible - shown}']").wait_for(
+            state="attached")
+    assert not checkbox.is_checked()
+    assert paths(page, ".kcm-layer-peacekeeping_zone").count() == 1  # the other layers stay
+    assert "peacekeeping_zone" in query(page)["layers"].split(",")
+
+    label.click()
+    with expecting(page, "ticked 'captured' again: its shapes back on the map and in the address"):
+        wait_query_lacks_layer(page, "captured", present=True)
+        captured.first.wait_for(state="attached")
+        page.frame_locator(MAP_IFRAME).locator(f".leaflet-container[data-kcm-visible='{visible}']").wait_for(
+            state="attached")
+    assert captured.count() == shown
+    assert checkbox.is_checked()
+    s.assert_clean()
+
+
+def test_a_slider_step_changes_the_shapes_without_rebuilding_the_map(session):
+    s = session()
+    page = s.open("/?date=2020-11-08", "2020-11-08")
+    shusha = paths(page, ".kcm-f-captured_shusha")
+    shusha.wait_for(state="attached")
+    slider = page.locator(SLIDER)
+    assert slider.get_attribute("aria-valuetext") == "Sun 8 Nov 2020"
+    wait_url_matches_map(page)  # the page has settled
+    # Marks that a rebuilt map (a new iframe, a new window, a new Leaflet container or map) would not carry.
+    page.locator(MAP_IFRAME).evaluate("el => { el.__kcm_marker = 1; }")
+    map_frame(page).evaluate("""() => {
+        window.__kcm_marker = 1;
+        window.__kcm_map = window.map;
+        const container = document.querySelector(".leaflet-container");
+        container.__kcm_marker = 1;
+        window.__kcm_gone = 0;
+        new MutationObserver(() => { if (!container.isConnected) window.__kcm_gone += 1; })
+            .observe(document, {childList: true, subtree: true});
+    }""")
+
+    def assert_same_map():
+        assert page.locator(MAP_IFRAME).evaluate("el => el.__kcm_marker") == 1, "the map's iframe was replaced"
+        assert map_frame(page).evaluate("""() => [window.__kcm_marker, window.__kcm_map === window.map,
+            document.querySelector('.leaflet-container').__kcm_marker, window.__kcm_gone]""") == [1, True, 1, 0], \
+            "the map was rebuilt"
+
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    with expecting(page, "ArrowLeft on the slider: the map on 2020-11-07"):
+        wait_map(page, "2020-11-07")
+    assert shusha.count() == 0
+    wait_query(page, date="2020-11-07")
+    assert slider.get_attribute("aria-valuetext") == "Sat 7 Nov 2020"
+    assert paths(page, ".kcm-f-captured_jabrayil").count() == 1
+    assert_same_map()
+
+    page.keyboard.press("ArrowRight")
+    with expecting(page, "ArrowRight on the slider: the map back on 2020-11-08"):
+        wait_map(page, "2020-11-08")
+    shusha.wait_for(state="attached")
+    wait_query(page, date="2020-11-08")
+    assert slider.get_attribute("aria-valuetext") == "Sun 8 Nov 2020"
+    assert_same_map()
+    s.assert_clean()
+
+
+def test_choosing_a_claim_moves_the_map_and_the_date(session, claims):
+    s = session()
+    page = s.open("/?date=2020-10-01", "2020-10-01")
+    page.locator("[class*='st-key-claim_c']").first.wait_for()
+    before = wait_url_matches_map(page)
+    shown = page.locator("[class*='st-key-claim_c']").evaluate_all(
+        "els => els.map(e => [...e.classList].find(c => c.startsWith('st-key-claim_')).slice('st-key-claim_'.length))")
+    candidates = [c for c in shown if len(claims.loc[c, "features"]) and claims.loc[c, "map_date"] != "2020-10-01"]
+    assert candidates, f"no claim with a place on the map is shown on 1 Oct: {shown}"
+    claim_id = "c04" if "c04" in candidates else candidates[0]
+    claim = claims.loc[claim_id]
+    button = page.locator(f".st-key-show_{claim_id} button")
+    button.scroll_into_view_if_needed()
+    button.click()
+
+    with expecting(page, f"claim {claim_id} chosen: the address and the map on its date {claim.map_date}"):
+        wait_query(page, date=claim.map_date, claim=claim_id)
+        wait_map(page, claim.map_date)
+    page.frame_locator(MAP_IFRAME).locator(
+        f".leaflet-container[data-kcm-selected='{','.join(claim.features)}']").wait_for(state="attached")
+    assert selected(page) == set(claim.features)
+    page.locator(".st-key-selected_claim").get_by_text(claim_id).wait_for()
+    after = wait_url_matches_map(page)
+    assert (after["lat"], after["lon"], after["zoom"]) != (before["lat"], before["lon"], before["zoom"])
+    assert after["date"] == claim.map_date and after["claim"] == claim_id
+    assert page.locator(SLIDER).get_attribute("aria-valuetext") == slider_text(claim.map_date)
+    assert_in_view(page, claim.features)
+    s.assert_clean()
+
+
+def test_a_share_link_restores_the_view_in_a_fresh_browser(session):
+    a = session(permissions=["clipboard-read", "clipboard-write"])
+    page = a.open("/?date=2020-10-20", "2020-10-20")
+    page.locator(".st-key-show_c16 button").click()
+    with expecting(page, "claim c16 chosen: the address and the map on its date 2020-11-20"):
+        wait_query(page, claim="c16", date="2020-11-20")
+        wait_map(page, "2020-11-20")
+    page.get_by_text("20 Oct: Zangilan taken").click()  # the key-date pill: keeps the claim and the centre
+    with expecting(page, "key date 20 Oct: the address and the map on 2020-10-20, c16 kept"):
+        wait_query(page, claim="c16", date="2020-10-20")
+        wait_map(page, "2020-10-20")
+    page.locator(".st-key-layer_captured").get_by_text(LAYERS_BY_ID["captured"].title).click()
+    with expecting(page, "unticked 'captured': its shapes gone from the map and the address"):
+        wait_query_lacks_layer(page, "captured", present=False)
+        paths(page, ".kcm-layer-captured").first.wait_for(state="detached")
+    link = wait_url_matches_map(page)
+    assert link["claim"] == "c16" and link["date"] == "2020-10-20"
+    assert (float(link["lat"]), float(link["lon"]), int(link["zoom"])) != (DEFAULT.lat, DEFAULT.lon, DEFAULT.zoom)
+    a_slider = page.locator(SLIDER).get_attribute("aria-valuetext")
+    a_selected = leaflet(page).get_attribute("data-kcm-selected")
+    assert a_slider == "Tue 20 Oct 2020" and set(a_selected.split(",")) == {"lachin_corridor", "place_stepanakert"}
+
+    # The "Copy link" button copies this very address.
+    page.frame_locator(COPY_IFRAME).locator("button#copy").click()
+    page.wait_for_function("() => document.body.dataset.kcmCopiedLink")
+    share_url = page.evaluate("document.body.dataset.kcmCopiedLink")
+    assert share_url == page.url
+    assert page.evaluate("navigator.clipboard.readText()") == share_url
+
+    b = session()
+    other = b.open(urlsplit(share_url).path + "?" + urlsplit(share_url).query, "2020-10-20")
+    assert other.locator(SLIDER).get_attribute("aria-valuetext") == a_slider
+    assert not other.locator(".st-key-layer_captured input[type=checkbox]").is_checked()
+    assert other.locator(".st-key-layer_lachin_corridor input[type=checkbox]").is_checked()
+    assert paths(other, ".kcm-layer-captured").count() == 0
+    paths(other, ".kcm-layer-contact_line_1994").first.wait_for(state="attached")  # the other layers are drawn
+    assert leaflet(other).get_attribute("data-kcm-selected") == a_selected
+    wait_map_at(other, float(link["lat"]), float(link["lon"]), int(link["zoom"]))
+    after = wait_url_matches_map(other)
+    for key in ("date", "layers", "lat", "lon", "zoom", "base", "claim"):
+        assert after.get(key) == link.get(key), (key, after.get(key), link.get(key))
+    # The app may rewrite B's address, but only to the same view.
+    history = other.evaluate("window.__kcm_urls")
+    for url in history:
+        seen = dict(parse_qsl(urlsplit(url).query))
+        changed = {k: (seen[k], link[k]) for k in ("date", "lat", "lon", "zoom", "claim") if k in seen and seen[k] != link[k]}
+        assert not changed, f"B's address went through {url}: {changed}"
+    a.assert_clean()
+    b.assert_clean()
+
+
+def test_an_invalid_parameter_shows_a_notice_and_the_defaults(session):
+    s = session()
+    page = s.open("/?date=2020-13-45&zoom=abc", "2020-11-24")
+    page.locator(ALERT).first.wait_for()
+    notice = alerts_text(page)
+    assert "date" in notice and "2020-13-45" in notice, notice
+    assert "zoom" in notice and "abc" in notice, notice
+    assert page.locator(f"{ALERT}:has-text('zoom')").count() >= 1
+    wait_query(page, date="2020-11-24", zoom=str(DEFAULT.zoom))
+    assert page.locator(SLIDER).get_attribute("aria-valuetext") == "Tue 24 Nov 2020"
+    wait_map_at(page, DEFAULT.lat, DEFAULT.lon, DEFAULT.zoom)
+    wait_url_matches_map(page)
+    s.assert_clean()
+
+
+def test_hover_and_click_show_a_shapes_names_status_and_sources(session):
+    s = session()
+    page = s.open("/?date=2020-11-24", "2020-11-24")
+    zone = paths(page, ".kcm-f-peacekeeping_zone")
+    zone.wait_for(state="attached")
+    wait_url_matches_map(page)
+    frame = page.frame_locator(MAP_IFRAME)
+    # A real pointer on a point of the zone's own fill (its bounding box's centre may be another shape).
+    point = point_inside(page, ".kcm-f-peacekeeping_zone")
+    offset = page.locator(MAP_IFRAME).bounding_box()
+    x, y = offset["x"] + point["x"], offset["y"] + point["y"]
+
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "Russian peacekeeping zone" in tooltip.inner_text()
+
+    page.mouse.click(x, y)
+    popup = frame.locator(".kcm-pop")
+    popup.wait_for()
+    assert popup.get_attribute("data-feature") == "peacekeeping_zone"
+    names = dict(zip(popup.locator("tr th").all_inner_texts(), popup.locator("tr td").all_inner_texts()))
+    assert set(names) >= {"English", "Azerbaijani", "Armenian", "Russian"}, names
+    assert re.search(r"[\u0400-\u04FF]", names["Russian"]), names["Russian"]  # Cyrillic
+    assert re.search(r"[\u0530-\u058F]", names["Armenian"]), names["Armenian"]  # Armenian script
+    assert "ə" in names["Azerbaijani"] or "ü" in names["Azerbaijani"], names["Azerbaijani"]
+    assert "deployment complete" in names["On 2020-11-24"]  # its status that day
+    assert "km²" in names["Area"]
+    sources = popup.locator(".kcm-pop-sources").inner_text()
+    assert sources.startswith("Sources:") and len(sources) > len("Sources: ") + 5, sources
+    links = popup.locator("a.kcm-claim-link")
+    assert links.count() >= 1
+    for href in links.evaluate_all("els => els.map(a => a.getAttribute('href'))"):
+        params = dict(parse_qsl(urlsplit(href).query))
+        assert re.fullmatch(r"c\d\d", params["claim"]) and "lat" not in params, href
+    s.assert_clean()
+
+
+def test_hostile_text_in_a_link_stays_text(session):
+    s = session()
+    page = s.page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    page.goto(s.base_url + "/?date=" + quote("<script>alert(1)</script>"))
+    wait_map(page, "2020-11-24", timeout=FIRST_LOAD_MS)
+    page.locator(f"{ALERT}:has-text('date')").wait_for()
+    assert "<script>alert(1)</script>" in alerts_text(page)
+    assert page.locator(f"{ALERT} script").count() == 0
+
+    page.goto(s.base_url + "/?claim=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&layers=%3Csvg%2Fonload%3Dalert(2)%3E")
+    wait_map(page, "2020-11-24")
+    page.locator(f"{ALERT}:has-text('claim')").wait_for()
+    page.locator(f"{ALERT}:has-text('layer')").wait_for()
+    notice = alerts_text(page)
+    assert "<img src=x onerror=alert(1)>" in notice and "<svg/onload=alert(2)>" in notice, notice
+    for frame in page.frames:
+        assert frame.evaluate("document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror]').length") == 0, frame.url
+    assert selected(page) == set()
+    wait_query(page, claim=None)
+    assert dialogs == []
+    s.assert_clean()
+
+
+def test_screenshot_of_the_dashboard(session):
+    s = session()
+    page = s.open("/?date=2020-11-20&claim=c16", "2020-11-20")
+    page.frame_locator(MAP_IFRAME).locator(
+        ".leaflet-container[data-kcm-selected='lachin_corridor,place_stepanakert']").wait_for(state="attached")
+    paths(page, ".kcm-f-lachin_corridor").wait_for(state="attached")
+    page.locator(".st-key-selected_claim").get_by_text("c16").wait_for()
+    # A claim link without a centre fits the map to the claim: the corridor fills the view, not the region.
+    view = wait_url_matches_map(page)
+    assert int(view["zoom"]) > DEFAULT.zoom, f"the map was not fitted to claim c16: {view}"
+    assert_in_view(page, ["lachin_corridor", "place_stepanakert"])
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    target: Path = ARTIFACTS / "dashboard.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 50_000
+    assert page.viewport_size == {"width": 1500, "height": 1000}
+    s.assert_clean()
