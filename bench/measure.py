@@ -1,0 +1,277 @@
+"""The measurements: cold load, timeline steps (time, blank time, bytes) and server memory with open sessions."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import urlencode
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from bench import probes, procmem
+from bench.pages import HttpBytes, WsFrames, bytes_to_map, collect_blocked, new_context
+from geo.catalog import LAYER_IDS
+
+LOAD_DONE = "() => window.__kb && window.__kb.paint !== null"
+MAP_DRAWN = """([sel, date]) => {
+  const f = document.querySelector(sel);
+  let d = null;
+  try { d = f && f.contentDocument; } catch (e) { d = null; }
+  const c = d && d.querySelector(".leaflet-container");
+  return !!(c && c.getAttribute("data-kcm-date") === date && d.querySelector("path.kcm-feature"));
+}"""
+BUNDLE_URLS = """(sel) => {
+  const f = document.querySelector(sel);
+  const d = f && f.contentDocument;
+  return d ? Array.from(d.scripts).map((s) => s.src).filter((s) => s.includes("map-data.")) : [];
+}"""
+
+
+def view_url(base_url: str, date: str) -> str:
+    """The dashboard's share link for `date` with every layer on (the naive page reads only `date`)."""
+    return f"{base_url}/?{urlencode({'date': date, 'layers': ','.join(LAYER_IDS)})}"
+
+
+def wait_map(page, date: str, timeout_ms: float) -> None:
+    page.wait_for_function(MAP_DRAWN, arg=[probes.MAP_IFRAME, date], timeout=timeout_ms, polling=100)
+
+
+def settle(page, ws: WsFrames, mark: int, quiet_s: float, cap_s: float) -> bool:
+    """Wait until the rerun that started after `mark` has finished and the socket has been quiet for `quiet_s`."""
+    deadline = time.monotonic() + cap_s
+    while time.monotonic() < deadline:
+        if ws.finished_since(mark) and ws.quiet_for(quiet_s):
+            return True
+        page.wait_for_timeout(25)
+    return False
+
+
+# ---------------------------------------------------------------------------------------------- cold load
+def cold_load(browser, base_url: str, date: str, timeout_ms: float, weigh: bool = True) -> dict:
+    """One load in a fresh context (empty cache): navigation start to the first frame showing the day's map.
+
+    With `weigh`, waits for the first runs to end (and late requests) so that the byte counts are the whole
+    load's; without, the bytes are those received by the first paint."""
+    context = new_context(browser, init_script=probes.load_probe(date))
+    try:
+        page = context.new_page()
+        http = HttpBytes(context, page)
+        ws = WsFrames(page)
+        started = time.monotonic()
+        page.goto(view_url(base_url, date), wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function(LOAD_DONE, timeout=timeout_ms, polling=50)
+        record = page.evaluate("() => window.__kb.result()")
+        wall_ms = (time.monotonic() - started) * 1000
+        navigation = page.evaluate("""() => { const n = performance.getEntriesByType("navigation")[0];
+            return n ? {response_end: n.responseEnd, dom_content_loaded: n.domContentLoadedEventEnd} : {}; }""")
+        ws_at_paint = sum(f.size for f in ws.frames)
+        if weigh:
+            settle(page, ws, 0, quiet_s=0.5, cap_s=15)  # the first run's remaining messages, late requests
+        bundle = page.evaluate(BUNDLE_URLS, probes.MAP_IFRAME)
+        return {
+            "paint_ms": record["paint"], "dom_ms": record["done"], "wall_ms": wall_ms,
+            "dom_content_loaded_ms": navigation.get("dom_content_loaded"), "iframe_ms": record["frameAt"],
+            "leaflet_ms": record["containerAt"],
+            "features": record["features"], "apply_ms": record["applyMs"],
+            "http_bytes": http.total if weigh else None, "http_requests": http.requests if weigh else None,
+            "largest": http.largest(5) if weigh else None, "ws_bytes_to_paint": ws_at_paint,
+            "ws_bytes_load": sum(f.size for f in ws.frames) if weigh else None, "bundle": bundle,
+        }
+    finally:
+        collect_blocked(context)
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------- steps
+class Tab:
+    """A page of its own fresh context, set up for steps: websocket frames counted from its first request,
+    message arrival times recorded in the page (probes.WS_TIMES). `day` is the day it was opened at."""
+
+    def __init__(self, browser):
+        self.context = new_context(browser, init_script=probes.WS_TIMES)
+        self.page = self.context.new_page()
+        self.ws = WsFrames(self.page)
+        self.day: str | None = None
+
+    def open(self, base_url: str, day: str, timeout_ms: float) -> None:
+        self.page.goto(view_url(base_url, day), wait_until="commit", timeout=timeout_ms)
+        self.day = day
+
+    def close(self) -> None:
+        if self.context is not None:
+            collect_blocked(self.context)
+            self.context.close()
+            self.context = None
+
+
+def _days(low: str, high: str) -> list[str]:
+    a, b = dt.date.fromisoformat(low), dt.date.fromisoformat(high)
+    return [(a + dt.timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
+
+
+def plan(steps: int, ranges: list[tuple[str, str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Key presses split between ranges (low, high, start): from `start`, right to `high`, left to `low`, ..."""
+    out = []
+    for index, (low, high, start) in enumerate(ranges):
+        count = steps // len(ranges) + (1 if index < steps % len(ranges) else 0)
+        days, direction, moves = _days(low, high), 1, []
+        position = days.index(start)
+        for _ in range(count):
+            if not 0 <= position + direction < len(days):
+                direction = -direction
+            position += direction
+            moves.append(("ArrowRight" if direction > 0 else "ArrowLeft", days[position]))
+        if moves:
+            out.append((start, moves))
+    return out
+
+
+def _split(record: dict, frames, times: list[float]) -> dict:
+    """Where a step's time goes, from the arrival (page clock) of its websocket messages: the first one (the
+    server has started the rerun), the one carrying the map, and the end of the run. Empty if the page and
+    Playwright do not agree on the messages."""
+    if len(times) != len(frames) or not frames or record["key"] is None:
+        return {}
+    key = record["key"]
+    out = {"first_message_ms": times[0] - key}
+    for frame, at in zip(frames, times):
+        if frame.is_map and "map_message_ms" not in out:
+            out["map_message_ms"] = at - key
+        if frame.kind == "script_finished" and "run_finished_ms" not in out:
+            out["run_finished_ms"] = at - key
+    if "map_message_ms" in out:
+        out["map_message_to_map_ms"] = record["done"] - key - out["map_message_ms"]
+    return out
+
+
+SLIDER_STATE = """(sel) => {
+  const e = document.querySelector(sel);
+  return {slider: e && e.getAttribute("aria-valuetext"), url_date: new URLSearchParams(location.search).get("date"),
+          focused: document.activeElement === e};
+}"""
+
+
+CONTROLS = {
+    # The dashboard's slider: a Streamlit widget, so a step is a rerun of the page script.
+    "slider": (probes.FOCUS_SLIDER, probes.SLIDER),
+    # The map's own timeline: the step is drawn in the browser, and the page is told afterwards.
+    "map": (probes.FOCUS_MAP_RANGE, probes.MAP_IFRAME),
+}
+
+
+def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step_timeout_ms: float,
+                quiet_s: float = 0.5, load_quiet_s: float = 1.5, tab: Tab | None = None,
+                control: str = "slider") -> tuple[list[dict], list[str]]:
+    """Run the planned key presses on one page; each step measured inside the page (bench/probes.py).
+
+    `tab`, if given, is a page already opened (drawn or not yet) at the plan's first day: the first range uses
+    it instead of loading the page again. The tab is closed at the end.
+    A key press whose day never shows on the map within `step_timeout_ms` is recorded as lost (with what the
+    slider, the address and the map said), and the page is opened again at the day the next press starts from.
+    """
+    tab = tab or Tab(browser)
+    page, ws = tab.page, tab.ws
+    results: list[dict] = []
+    errors: list[str] = []
+
+    def open_at(day: str) -> None:
+        started = time.monotonic()
+        if tab.day == day:  # opened already, by the caller: its frames are all this load's
+            mark = 0
+        else:
+            mark = ws.mark()
+            tab.open(base_url, day, load_timeout_ms)
+        tab.day = None  # reused once at most
+        wait_map(page, day, load_timeout_ms)
+        settle(page, ws, mark, quiet_s=load_quiet_s, cap_s=load_timeout_ms / 1000)  # the first runs' follow-ups
+        page.evaluate(probes.RECORDER, [probes.MAP_IFRAME, None])
+        opened.append(round(time.monotonic() - started, 2))
+
+    opened: list[float] = []
+    try:
+        for start, moves in steps_plan:
+            open_at(start)
+            previous = start
+            for key, target in moves:
+                focus_js, focus_arg = CONTROLS[control]
+                if not page.evaluate(focus_js, focus_arg):
+                    errors.append(f"the {control} timeline cannot take the focus")
+                    return results, errors
+                before = page.evaluate("(t) => window.__kb.arm(t)", target)
+                if before != previous:
+                    # The day shown changed by itself after the last step had shown `previous`.
+                    results.append({"from": previous, "to": target, "key": key, "lost": True, "reverted": True,
+                                    "map_date": before})
+                    errors.append(f"after a step had shown {previous}, the map went back to {before} by itself "
+                                  f"(no key pressed)")
+                    open_at(previous)
+                    page.evaluate(focus_js, focus_arg)
+                    before = page.evaluate("(t) => window.__kb.arm(t)", target)
+                mark = ws.mark()
+                page_mark = page.evaluate("() => window.__kbWs.length")
+                pressed = time.monotonic()
+                page.keyboard.press(key)
+                try:
+                    page.wait_for_function("() => window.__kb.done !== null", timeout=step_timeout_ms, polling=50)
+                except PlaywrightTimeout:
+                    state = {**page.evaluate("() => window.__kb.result()"),
+                             **page.evaluate(SLIDER_STATE, probes.SLIDER)}
+                    frames = ws.since(mark)
+                    results.append({"from": before, "to": target, "key": key, "lost": True, "reverted": False,
+                                    "key_target": state["keyTarget"], "map_date": state["date"], "slider": state["slider"],
+                                    "url_date": state["url_date"], "key_seen": state["key"] is not None,
+                                    "reruns": sum(f.kind == "script_finished" for f in frames)})
+                    errors.append(f"step {before} -> {target} ({key}): the map did not show {target} within "
+                                  f"{step_timeout_ms / 1000:.0f} s; the map says {state['date']}, the slider "
+                                  f"{state['slider']!r}, the address {state['url_date']}; the key went to "
+                                  f"{state['keyTarget']}")
+                    open_at(target)
+                    previous = target
+                    continue
+                settled = settle(page, ws, mark, quiet_s=quiet_s, cap_s=step_timeout_ms / 1000)
+                record = page.evaluate("() => window.__kb.result()")
+                frames = ws.since(mark)
+                to_map, map_seen = bytes_to_map(frames)
+                times = page.evaluate("(i) => window.__kbWs.slice(i)", page_mark)
+                results.append({
+                    **_split(record, frames, times),
+                    "from": before, "to": target, "key": key, "lost": False, "key_target": record["keyTarget"],
+                    "step_ms": record["done"] - record["key"], "blank_ms": record["blank"],
+                    "step_paint_ms": record["paint"] - record["key"] if record["paint"] is not None else None,
+                    "blank_spans": record["blanks"], "iframe_swaps": record["frameSwaps"],
+                    "container_swaps": record["containerSwaps"], "apply_ms": record["applyMs"],
+                    "features": record["features"],
+                    "bytes_to_map": to_map, "map_delta_seen": map_seen, "bytes_rerun": sum(f.size for f in frames),
+                    "frames": len(frames), "ref_hash_frames": sum(f.kind == "ref_hash" for f in frames),
+                    "reruns": sum(f.kind == "script_finished" for f in frames), "settled": settled,
+                    "wall_s": round(time.monotonic() - pressed, 2),
+                    "long_tasks_ms": record["busy"], "busy_until_ms": record["busyUntil"],
+                })
+                previous = target
+    except PlaywrightTimeout as exc:
+        errors.append(f"timed out: {str(exc).splitlines()[0]}")
+    finally:
+        tab.close()
+    if results:
+        results[0]["page_opens_s"] = opened
+    return results, errors
+
+
+# ---------------------------------------------------------------------------------------------- memory
+def rss_samples(pid: int, count: int = 5, interval_s: float = 0.1) -> list[float]:
+    samples = []
+    for i in range(count):
+        if i:
+            time.sleep(interval_s)
+        samples.append(procmem.tree_rss_mb(pid))
+    return samples
+
+
+def open_sessions(browser, base_url: str, date: str, count: int, timeout_ms: float):
+    """Open `count` more pages (each its own Streamlit session), all loaded to the drawn map; returns the context."""
+    context = new_context(browser)
+    pages = [context.new_page() for _ in range(count)]
+    for page in pages:
+        page.goto(view_url(base_url, date), wait_until="commit", timeout=timeout_ms)
+    for page in pages:
+        wait_map(page, date, timeout_ms)
+    return context

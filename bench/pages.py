@@ -1,0 +1,119 @@
+"""Browser contexts and the byte counters: websocket frames (Playwright) and HTTP responses (CDP)."""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from bench.support import block_outside_requests
+
+VIEWPORT = {"width": 1440, "height": 900}
+MAP_COMPONENT = "streamlit_folium"
+
+# Every URL any context of the run tried to reach outside this machine (should stay empty).
+BLOCKED: list[str] = []
+
+
+def new_context(browser, init_script: str | None = None):
+    """A fresh context (empty cache, no cookies) that reaches only this machine."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context._bench_blocked = block_outside_requests(context)  # read back by collect_blocked()
+    if init_script:
+        context.add_init_script(script=init_script)
+    return context
+
+
+def collect_blocked(context) -> None:
+    BLOCKED.extend(getattr(context, "_bench_blocked", []))
+
+
+@dataclasses.dataclass
+class Frame:
+    size: int
+    kind: str  # the ForwardMsg's type: delta, script_finished, ref_hash, ...
+    is_map: bool  # a delta carrying the map component (st_folium)
+    at: float  # time.monotonic() when Python handled the event: only for "quiet for a while" checks
+
+
+def _describe(payload) -> tuple[int, str, bool]:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if isinstance(payload, str):
+        return len(payload.encode("utf-8")), "text", False
+    size = len(payload)
+    try:
+        msg = ForwardMsg.FromString(payload)
+    except Exception:  # noqa: BLE001 - not a ForwardMsg: count its bytes anyway
+        return size, "unknown", False
+    kind = msg.WhichOneof("type") or "none"
+    is_map = False
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        element = msg.delta.new_element
+        if element.WhichOneof("type") == "component_instance":
+            is_map = MAP_COMPONENT in element.component_instance.component_name
+    return size, kind, is_map
+
+
+class WsFrames:
+    """Every websocket frame the page receives, in order, with its size and Streamlit message type."""
+
+    def __init__(self, page):
+        self.frames: list[Frame] = []
+        self.sockets = 0
+        page.on("websocket", self._on_socket)
+
+    def _on_socket(self, ws) -> None:
+        self.sockets += 1
+        ws.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload) -> None:
+        size, kind, is_map = _describe(payload)
+        self.frames.append(Frame(size, kind, is_map, time.monotonic()))
+
+    def mark(self) -> int:
+        return len(self.frames)
+
+    def since(self, mark: int) -> list[Frame]:
+        return self.frames[mark:]
+
+    def finished_since(self, mark: int) -> bool:
+        return any(f.kind == "script_finished" for f in self.frames[mark:])
+
+    def quiet_for(self, seconds: float) -> bool:
+        return not self.frames or time.monotonic() - self.frames[-1].at >= seconds
+
+
+def bytes_to_map(frames: list[Frame]) -> tuple[int, bool]:
+    """Bytes of the frames up to and including the first one that carries the map; (all, False) if none does."""
+    total = 0
+    for frame in frames:
+        total += frame.size
+        if frame.is_map:
+            return total, True
+    return total, False
+
+
+class HttpBytes:
+    """Encoded bytes of every HTTP response of a page (the frames it holds included), from CDP's Network domain."""
+
+    def __init__(self, context, page):
+        self.total = 0
+        self.requests = 0
+        self.by_url: dict[str, int] = {}
+        self._urls: dict[str, str] = {}
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.on("Network.requestWillBeSent", self._sent)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.send("Network.enable")
+
+    def _sent(self, event) -> None:
+        self._urls[event["requestId"]] = event["request"]["url"]
+
+    def _finished(self, event) -> None:
+        size = int(event.get("encodedDataLength") or 0)
+        self.total += size
+        self.requests += 1
+        url = self._urls.get(event["requestId"], "?").split("?")[0]
+        self.by_url[url] = self.by_url.get(url, 0) + size
+
+    def largest(self, n: int = 5) -> list[tuple[str, int]]:
+        return sorted(self.by_url.items(), key=lambda item: -item[1])[:n]
