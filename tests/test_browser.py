@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from browser_support import LOCAL_HOSTS, REPO_ROOT, block_outside_requests, launch_chromium, streamlit_server
 from geo import claims as claims_mod
@@ -24,7 +25,6 @@ from geo.catalog import LAYERS_BY_ID
 from geo.view import DEFAULT
 
 pytestmark = pytest.mark.browser
-PlaywrightTimeoutError = pytest.importorskip("playwright.sync_api").TimeoutError
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COPY_IFRAME = 'iframe[title="st.iframe"]'
