@@ -1,6 +1,8 @@
 """Shared fixtures: the committed layers, loaded once per test session."""
 import pytest
 
+from browser_support import launch_chromium
+
 from geo import claims as claims_mod
 from geo import layers as layers_mod
 from geo import state
@@ -29,3 +31,14 @@ def claims():
 @pytest.fixture(scope="session")
 def places(layers):
     return layers["places"].set_index("id")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for every browser test (each test takes a fresh context)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

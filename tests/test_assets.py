@@ -16,7 +16,7 @@ import folium.folium
 import folium.plugins
 import pytest
 
-from browser_support import block_outside_requests, launch_chromium, streamlit_server
+from browser_support import block_outside_requests, streamlit_server
 from geo import assets
 from geo.assets import (
     LOCAL_ASSETS,
@@ -185,16 +185,6 @@ def test_external_urls(text, expected):
 # --- browser tests ---------------------------------------------------------------------------
 
 FOLIUM_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from browser_support import LOCAL_HOSTS, REPO_ROOT, block_outside_requests, launch_chromium, streamlit_server
+from browser_support import LOCAL_HOSTS, REPO_ROOT, block_outside_requests, streamlit_server
 from geo import claims as claims_mod
 from geo.catalog import LAYERS_BY_ID
 from geo.view import DEFAULT
@@ -61,16 +61,6 @@ RECORD_HISTORY = """(() => {
 def base_url():
     with streamlit_server(REPO_ROOT / "app.py") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 class Session:
