@@ -45,12 +45,21 @@ def load_or_stop() -> dict:
 
 
 def view_from_link() -> view_mod.View:
-    """The view the query string describes, with unusable parameters at their defaults."""
-    return view_mod.from_query(st.query_params.to_dict(), claim_ids=load()["claim_ids"])[0]
+    """The session's view: read from the link when the session opens, then kept here and mirrored to the link.
+
+    The link is not read again on later runs: every rerun request carries the browser's address as it was when
+    the request left, which can predate the last change the page made to it. Reading it back would let an
+    older state overtake a newer one (a key date chosen right after a claim, say).
+    """
+    if "view" not in st.session_state:
+        st.session_state.view = view_mod.from_query(st.query_params.to_dict(), claim_ids=load()["claim_ids"])[0]
+    return st.session_state.view
 
 
 def notify_bad_link() -> None:
-    """Say which link parameters could not be used, and what is shown instead (once, for every page)."""
+    """Say which link parameters could not be used, and what is shown instead (when the session opens)."""
+    if "view" in st.session_state:
+        return
     try:
         claim_ids = load()["claim_ids"]
     except GeoError:
@@ -60,7 +69,8 @@ def notify_bad_link() -> None:
 
 
 def write_view(new: view_mod.View) -> None:
-    """Make the query string say exactly `new` (the browser's URL follows without a rerun)."""
+    """Make `new` the session's view, and the query string say exactly it (the address follows without a rerun)."""
+    st.session_state.view = new
     wanted = view_mod.to_query(new)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
