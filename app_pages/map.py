@@ -145,19 +145,14 @@ def timeline_map_and_claims():
     selected = list(claims.set_index("id").loc[view.claim, "features"]) if view.claim else []
     day_state = state.state_on(data["features"], view.date, view.layers)
 
-    timeline, controls = st.columns([5, 1], vertical_alignment="bottom")
-    with timeline:
-        sync_widget("date", view.date)
-        st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END, step=dt.timedelta(days=1), key="date",
-                  format="ddd D MMM YYYY", on_change=on_date,
-                  help="Drag, or focus the slider and use the arrow keys to step a day at a time.")
-    with controls:
-        playing = st.toggle("Play", key="playing", help="Step through the timeline, one day a second")
+    sync_widget("date", view.date)
+    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END, step=dt.timedelta(days=1), key="date",
+              format="ddd D MMM YYYY", on_change=on_date,
+              help="Drag, or focus the slider and use the arrow keys. The time bar on the map does the same at "
+                   "once, in the browser, and has Play/Pause.")
     sync_widget("key_date", KEY_DATE_LABELS.get(view.date))
     st.pills("Key dates", list(KEY_DATE_LABELS.values()), key="key_date", on_change=on_key_date,
              label_visibility="collapsed")
-    if playing:
-        play_ticker()
 
     map_column, claims_column = st.columns([3, 1.25])
     with map_column:
@@ -181,19 +176,6 @@ def timeline_map_and_claims():
                                                "area_km2": "Area (km²)"}), hide_index=True, key="state_table")
     with claims_column:
         claims_panel(view, day_state)
-
-
-@st.fragment(run_every=1.0)
-def play_ticker():
-    """While playing, move the date on by a day every second (the whole view follows from the query string)."""
-    if not st.session_state.get("playing"):
-        return
-    now = common.view_from_link()
-    if now.date >= TIMELINE_END:
-        st.session_state.playing = False
-        return
-    common.write_view(now.replace(date=now.date + dt.timedelta(days=1)))
-    st.rerun(scope="app")
 
 
 def export_row(view, day_state, selected):

@@ -390,6 +390,30 @@ def test_a_slider_step_changes_the_shapes_without_rebuilding_the_map(session):
     s.assert_clean()
 
 
+def test_the_maps_own_time_bar_steps_plays_and_tells_the_page(session):
+    s = session()
+    page = s.open("/?date=2020-11-07", "2020-11-07")
+    wait_url_matches_map(page)
+    bar = map_frame(page).locator(".kcm-time-range")
+    bar.focus()
+    page.keyboard.press("ArrowRight")
+    with expecting(page, "ArrowRight on the map's time bar: the map on 2020-11-08, then the page"):
+        wait_map(page, "2020-11-08")
+        paths(page, ".kcm-f-captured_shusha").wait_for(state="attached")
+        wait_query(page, date="2020-11-08")
+        page.wait_for_function(f"() => document.querySelector({SLIDER!r}).getAttribute('aria-valuetext') "
+                               f"=== {slider_text('2020-11-08')!r}", timeout=STEP_MS)
+    map_frame(page).locator(".kcm-time-play").click()
+    with expecting(page, "Play on the map's time bar: the day moves on by itself"):
+        wait_map(page, "2020-11-10")
+    map_frame(page).locator(".kcm-time-play").click()  # pause
+    stopped = leaflet(page).get_attribute("data-kcm-date")
+    with expecting(page, f"paused at {stopped}: the page follows the map"):
+        wait_query(page, date=stopped)
+    assert stopped >= "2020-11-10" and paths(page, ".kcm-f-peacekeeping_zone").count() == 1
+    s.assert_clean()
+
+
 def test_choosing_a_claim_moves_the_map_and_the_date(session, claims):
     s = session()
     page = s.open("/?date=2020-10-01", "2020-10-01")
