@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -74,11 +73,6 @@ def write_view(new: view_mod.View) -> None:
     wanted = view_mod.to_query(new)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
-
-
-def share_url(current: view_mod.View) -> str:
-    base = (st.context.url or "").split("?")[0]
-    return f"{base}?{urlencode(view_mod.to_query(current))}"
 
 
 # The button reads the link from the page's own address when clicked, so its HTML never changes and the
