@@ -26,7 +26,7 @@ fi
 # exact versions are pinned in static/vendor/package.json; no lock file is committed.
 if ! command -v npm >/dev/null 2>&1; then
     echo "setup: npm is missing; installing Debian's nodejs and npm" >&2
-    apt-get install -y -q nodejs npm >/dev/null
+    (apt-get install -y -q nodejs npm >/dev/null 2>&1) || (apt-get update -q >/dev/null && apt-get install -y -q nodejs npm >/dev/null)
 fi
 npm install --silent --no-audit --no-fund --no-package-lock --ignore-scripts --prefix static/vendor >/dev/null
 
