@@ -47,7 +47,29 @@
     this.legend();
     this.pendingDate = null;
     if (data.timeline) this.timeControl(data.timeline);
+    var self2 = this;
+    this.drift = null;
+    setInterval(function () { self2.followAddress(); }, 250);
   }
+
+  // The page's address is the view. A state update from the page can, rarely, fail to reach the map (a rerun
+  // replaced while streamlit-folium hands it over); then the map would disagree with the address for good.
+  // If the two disagree on the day or the layers for more than a second, with no step of the map's own in
+  // flight, the map takes the address's.
+  Controller.prototype.followAddress = function () {
+    var params;
+    try { params = new URLSearchParams(window.top.location.search); } catch (e) { return; }
+    var day = params.get("date"), layers = params.get("layers");
+    if (!day || layers === null || this.pendingDate !== null || this.playing || !this.days ||
+        this.days.indexOf(day) < 0) { this.drift = null; return; }
+    var wanted = layers === "none" ? [] : layers.split(",");
+    if (day === this.state.date && wanted.join(",") === this.state.layers.join(",")) { this.drift = null; return; }
+    var key = day + "|" + layers;
+    if (!this.drift || this.drift.key !== key) { this.drift = { key: key, since: Date.now() }; return; }
+    if (Date.now() - this.drift.since < 1000) return;
+    this.drift = null;
+    this.apply({ date: day, layers: wanted, selected: this.state.selected });
+  };
 
   Controller.prototype.drawBase = function () {
     var base = this.data.base;
