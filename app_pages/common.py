@@ -23,6 +23,7 @@ def load() -> dict:
     base = layers_mod.load_base()
     claims = claims_mod.load_claims()
     return {"layers": layers, "features": state.all_features(layers), "base": base, "claims": claims,
+            "claims_by_id": claims.set_index("id"),
             "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id)}
 
 

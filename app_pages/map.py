@@ -30,7 +30,7 @@ current = common.view_from_link()
 
 def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     """The view that shows a claim: its date, its layers switched on, the map fitted to its features."""
-    claim = claims.set_index("id").loc[claim_id]
+    claim = data["claims_by_id"].loc[claim_id]
     layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in claim.layers)
     chosen = view.replace(claim=claim_id, date=state.parse_date(claim.map_date), layers=layers_on)
     features = [frame[frame.id.isin(claim.features)] for frame in data["layers"].values()]
@@ -142,7 +142,7 @@ def timeline_map_and_claims():
     if st.session_state.pop("full_rerun", False):
         st.rerun(scope="app")
     view = take_map_report(common.view_from_link())
-    selected = list(claims.set_index("id").loc[view.claim, "features"]) if view.claim else []
+    selected = list(data["claims_by_id"].loc[view.claim, "features"]) if view.claim else []
     day_state = state.state_on(data["features"], view.date, view.layers)
 
     sync_widget("date", view.date)
@@ -197,7 +197,7 @@ def claims_panel(view, day_state):
     relevant = claims_mod.claims_on(claims, day_state, view.date)
     st.markdown(f"**The article's claims ({len(relevant)} of {len(claims)} bear on this day)**")
     if view.claim:
-        chosen = claims.set_index("id").loc[view.claim]
+        chosen = data["claims_by_id"].loc[view.claim]
         with st.container(border=True, key="selected_claim"):
             st.markdown(f"**{view.claim}** {VERDICT_BADGES[chosen.verdict]} "
                         f"“{common.md_escape(chosen.quote)}”")

@@ -47,9 +47,8 @@
     this.legend();
     this.pendingDate = null;
     if (data.timeline) this.timeControl(data.timeline);
-    var self2 = this;
     this.drift = null;
-    setInterval(function () { self2.followAddress(); }, 250);
+    setInterval(function () { self.followAddress(); }, 250);
   }
 
   // The page's address is the view. A state update from the page can, rarely, fail to reach the map (a rerun
