@@ -29,11 +29,12 @@ def load() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def map_bundle() -> dict:
-    """Write the map's data bundle once per server and check the front-end files are installed."""
+    """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
     assets.use_local_assets()
     data = load()
     bundle = mapdata.bundle(data["layers"], data["base"], data["claims"])
-    return {"url": mapdata.write_bundle(bundle), "script": mapdata.to_script(bundle)}
+    runtime = mapdata.runtime_script(mapdata.to_script(bundle))
+    return {"url": mapdata.write_script(runtime, "map-runtime"), "script": runtime}
 
 
 def load_or_stop() -> dict:

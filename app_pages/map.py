@@ -1,5 +1,4 @@
 """Map: the ceasefire's geography on a day, with the article's claims about it beside the map."""
-import datetime as dt
 import json
 
 import streamlit as st
@@ -8,13 +7,12 @@ from streamlit_folium import st_folium
 from geo import claims as claims_mod
 from geo import geojson, mapview, state
 from geo import view as view_mod
-from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID, TIMELINE_END, TIMELINE_START
+from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID
 from geo.errors import GeoError
 from app_pages import common
 
 VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orange-badge[imprecise]",
                   "unverified": ":gray-badge[unverified]", "contradicted": ":red-badge[contradicted]"}
-KEY_DATE_LABELS = {day: f"{day:%d %b}: {label}" for day, label in KEY_DATES.items()}
 MAP_HEIGHT = 620
 CLAIMS_SHOWN = 30  # a panel, not a list: the Claims page has them all
 
@@ -44,18 +42,7 @@ def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     return chosen
 
 
-# Widgets write their change into the query string; the next run reads the view back from it.
-def on_date():
-    common.write_view(common.view_from_link().replace(date=st.session_state.date))
-
-
-def on_key_date():
-    label = st.session_state.key_date
-    day = next((d for d, text in KEY_DATE_LABELS.items() if text == label), None)
-    if day:
-        common.write_view(common.view_from_link().replace(date=day))
-
-
+# Widgets write their change into the session's view and the query string.
 def on_layer():
     chosen = tuple(l.id for l in LAYERS if st.session_state[f"layer_{l.id}"])
     common.write_view(common.view_from_link().replace(layers=chosen))
@@ -145,14 +132,11 @@ def timeline_map_and_claims():
     selected = list(data["claims_by_id"].loc[view.claim, "features"]) if view.claim else []
     day_state = state.state_on(data["features"], view.date, view.layers)
 
-    sync_widget("date", view.date)
-    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END, step=dt.timedelta(days=1), key="date",
-              format="ddd D MMM YYYY", on_change=on_date,
-              help="Drag, or focus the slider and use the arrow keys. The time bar on the map does the same at "
-                   "once, in the browser, and has Play/Pause.")
-    sync_widget("key_date", KEY_DATE_LABELS.get(view.date))
-    st.pills("Key dates", list(KEY_DATE_LABELS.values()), key="key_date", on_change=on_key_date,
-             label_visibility="collapsed")
+    # The date has one control, the time bar on the map: a step is drawn in the browser at once and the page
+    # hears of it afterwards (take_map_report). A Streamlit slider here would make every step a rerun.
+    with st.container(key="day"):
+        st.markdown(f"**{view.date:%A %d %B %Y}**" + (f" · {common.md_escape(KEY_DATES[view.date])}"
+                                                       if view.date in KEY_DATES else ""))
 
     map_column, claims_column = st.columns([3, 1.25])
     with map_column:
@@ -164,9 +148,10 @@ def timeline_map_and_claims():
             feature_group_to_add=mapview.state_update(view, selected),
             returned_objects=["center", "zoom", "selected_tags"],
         )
-        st.caption(f"{view.date:%A %d %B %Y}" + (f": {KEY_DATES[view.date]}" if view.date in KEY_DATES else "")
-                   + ". Dashed outlines are approximate; pale fills are pending (scheduled or contested). "
-                   "Hover or click a shape for its names, status, sources and the article's words about it.")
+        st.caption("Step through the days with the time bar on the map (drag it, use the arrow keys, or Play), or "
+                   "jump to a key date from its list. Dashed outlines are approximate; pale fills are pending "
+                   "(scheduled or contested). Hover or click a shape for its names, status, sources and the "
+                   "article's words about it.")
         export_row(view, day_state, selected)
         if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
             table = day_state[["name_en", "layer", "status", "status_since", "precision", "area_km2"]].copy()

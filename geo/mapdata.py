@@ -1,24 +1,34 @@
 """The map's data bundle: every feature with its timeline, the base map and the article's quotes, sent once.
 
-The browser gets it as a static script (window.KCM_DATA), cached by its content hash, so that no step of the
-timeline ever resends geometry.
+The browser gets it inside the map's runtime: one static script, named by its content hash, that holds Leaflet,
+the map's stylesheets, the client controller (static/kcm/timeline-map.js) and the data (window.KCM_DATA). No
+step of the timeline ever resends geometry. One file rather than four, because streamlit-folium loads a map's
+scripts one after the other and its stylesheets only after them: on a cold load each file was a round trip
+on the way to the first paint.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from geo import geojson
+from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
 from geo.catalog import KEY_DATES, LAYERS, PRECISION, TIMELINE_END, TIMELINE_START
 from geo.paths import STATIC
 
 FEATURE_FIELDS = ("id", "layer", "name_en", "name_az", "name_hy", "name_ru", "precision", "sources", "timeline",
                   "note", "figures", "area_km2", "population", "population_note")
 BUNDLE_DIR = "generated"
+LEAFLET_JS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
+LEAFLET_CSS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"]
+KCM_JS = f"{STATIC_URL}/kcm/timeline-map.js"
+KCM_CSS = f"{STATIC_URL}/kcm/timeline-map.css"
+LEAFLET_IMAGE_URL = re.compile(r"url\(images/[^)]*\)")
 
 
 def _collection(frame: gpd.GeoDataFrame, name: str, fields) -> dict:
@@ -57,15 +67,32 @@ def to_script(data: dict) -> str:
     return f"window.KCM_DATA={text};\n"
 
 
-def write_bundle(data: dict, static_root: Path = STATIC) -> str:
-    """Write the bundle under static/generated/ (named by its hash) and return the URL the app serves it at."""
-    script = to_script(data)
+def _read(url: str, static_root: Path) -> str:
+    return local_path(url, static_root).read_text(encoding="utf-8")
+
+
+def runtime_script(data_script: str, static_root: Path = STATIC) -> str:
+    """Leaflet, the map's stylesheets, the controller and the data, as one script (see the module's docstring).
+
+    The stylesheets are added by the script itself, before any map is made. Leaflet's stylesheet names its
+    images (the layer switcher's, the default marker's) relative to its own folder, which a <style> element does
+    not have; the map uses neither, so those URLs are dropped rather than left to point nowhere.
+    """
+    css = LEAFLET_IMAGE_URL.sub("none", _read(LEAFLET_CSS, static_root)) + _read(KCM_CSS, static_root)
+    css_json = json.dumps(css, ensure_ascii=False).replace("</", "<\\/")
+    add_styles = ("(function(){var s=document.createElement('style');s.setAttribute('data-kcm','styles');"
+                  f"s.textContent={css_json};(document.head||document.documentElement).appendChild(s);}})();\n")
+    return "\n".join([_read(LEAFLET_JS, static_root), add_styles, _read(KCM_JS, static_root), data_script])
+
+
+def write_script(script: str, stem: str, static_root: Path = STATIC) -> str:
+    """Write a script under static/generated/ as `<stem>.<hash>.js` and return the URL the app serves it at."""
     digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:16]
     folder = Path(static_root) / BUNDLE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"map-data.{digest}.js"
+    path = folder / f"{stem}.{digest}.js"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         tmp.write_text(script, encoding="utf-8")
         tmp.replace(path)  # atomic: a browser never gets half a file
-    return f"/app/static/{BUNDLE_DIR}/{path.name}"
+    return f"{STATIC_URL}/{BUNDLE_DIR}/{path.name}"

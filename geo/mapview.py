@@ -1,7 +1,7 @@
 """The folium map: built once per base map, then driven by small state updates.
 
-`timeline_map` draws nothing itself: it loads Leaflet, the client controller (static/kcm/timeline-map.js) and
-the data bundle, and starts the controller. `state_update` is the tiny FeatureGroup the dashboard hands to
+`timeline_map` draws nothing itself: it loads the map's runtime (Leaflet, its stylesheets, the client controller
+static/kcm/timeline-map.js and the data bundle, in one script: geo/mapdata.py) and starts the controller. `state_update` is the tiny FeatureGroup the dashboard hands to
 streamlit-folium on every change; it only calls KCM.apply with the view's date, layers and selection.
 """
 from __future__ import annotations
@@ -12,16 +12,9 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
 from geo.errors import InvalidInput
-from geo.paths import STATIC
 from geo.state import parse_date
 from geo.view import DEFAULT, View
-
-LEAFLET_JS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
-LEAFLET_CSS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"]
-KCM_JS = f"{STATIC_URL}/kcm/timeline-map.js"
-KCM_CSS = f"{STATIC_URL}/kcm/timeline-map.css"
 
 TILES = {
     "osm": dict(tiles="OpenStreetMap"),
@@ -68,16 +61,16 @@ def _js(value) -> str:
 
 
 class TimelineMap(folium.Map):
-    """A folium Map that loads only Leaflet and the controller: no jQuery, Bootstrap or icon fonts."""
+    """A folium Map that loads one script, the map's runtime: no jQuery, Bootstrap or icon fonts."""
 
-    default_js = [("leaflet", LEAFLET_JS), ("kcm", KCM_JS)]
-    default_css = [("leaflet_css", LEAFLET_CSS), ("kcm_css", KCM_CSS)]
+    default_js: list = []
+    default_css: list = []
 
-    def __init__(self, bundle_url: str | None, **kwargs):
+    def __init__(self, runtime_url: str | None, **kwargs):
         super().__init__(**kwargs)
-        if bundle_url:
-            # Per map, not per class: the bundle's name changes with the data.
-            self.default_js = [*type(self).default_js, ("kcm_data", bundle_url)]
+        if runtime_url:
+            # Per map, not per class: the runtime's name changes with the data and the code.
+            self.default_js = [("kcm_runtime", runtime_url)]
 
 
 class Controller(MacroElement):
@@ -99,12 +92,12 @@ class ApplyState(MacroElement):
         self.state = _js(state)
 
 
-def timeline_map(bundle_url: str, base: str, initial: dict | None = None) -> TimelineMap:
+def timeline_map(runtime_url: str, base: str, initial: dict | None = None) -> TimelineMap:
     """The map shell. Its script depends only on the base map and the bundle: the component is never rebuilt
     by a change of date, layers, selection or view."""
     tiles = TILES.get(base)
     # Starts where a link with no view would: the requested view follows in the first state update.
-    fmap = TimelineMap(bundle_url, location=(DEFAULT.lat, DEFAULT.lon), zoom_start=DEFAULT.zoom, min_zoom=5, max_zoom=16,
+    fmap = TimelineMap(runtime_url, location=(DEFAULT.lat, DEFAULT.lon), zoom_start=DEFAULT.zoom, min_zoom=5, max_zoom=16,
                        control_scale=True, **(tiles if tiles else {"tiles": None}))
     Controller({"offline": tiles is None, "state": initial, "attribution": ATTRIBUTION}).add_to(fmap)
     return fmap
@@ -117,16 +110,12 @@ def state_update(view: View, selected: list[str]) -> folium.FeatureGroup:
     return group
 
 
-def standalone_html(bundle_script: str, view: View, selected: list[str], static_root=STATIC) -> str:
-    """The map as one self-contained HTML file: Leaflet, the controller and the data inline; works offline."""
+def standalone_html(runtime_script: str, view: View, selected: list[str]) -> str:
+    """The map as one self-contained HTML file: the runtime (Leaflet, styles, controller, data) inline; works
+    offline."""
     fmap = folium.Map(location=(view.lat, view.lon), zoom_start=view.zoom, tiles=None, control_scale=True)
     fmap.default_js, fmap.default_css = [], []
-    inline_css = "".join(local_path(u, static_root).read_text(encoding="utf-8") for u in (LEAFLET_CSS, KCM_CSS))
-    inline_js = [local_path(u, static_root).read_text(encoding="utf-8") for u in (LEAFLET_JS, KCM_JS)]
-    header = fmap.get_root().header
-    header.add_child(Element(f"<style>{inline_css}</style>"), name="kcm_css")
-    for index, script in enumerate([*inline_js, bundle_script]):
-        header.add_child(Element("<script>" + script.replace("</script", "<\\/script") + "</script>"),
-                         name=f"kcm_js_{index}")
+    fmap.get_root().header.add_child(
+        Element("<script>" + runtime_script.replace("</script", "<\\/script") + "</script>"), name="kcm_runtime")
     Controller({"offline": True, "state": client_state(view, selected), "attribution": ATTRIBUTION}).add_to(fmap)
     return fmap.get_root().render()

@@ -9,8 +9,8 @@ from geo import view as view_mod
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 
-def shell_script(bundle_url="/app/static/generated/map-data.x.js", base="none"):
-    fmap = mapview.timeline_map(bundle_url, base)
+def shell_script(runtime_url="/app/static/generated/map-runtime.x.js", base="none"):
+    fmap = mapview.timeline_map(runtime_url, base)
     return fmap.get_root().render()
 
 
@@ -58,12 +58,30 @@ def test_the_bundle_has_every_feature_with_its_timeline_and_quotes(layers, base,
     assert script.startswith("window.KCM_DATA=") and "</" not in script
 
 
+def test_the_runtime_is_one_script_with_leaflet_styles_controller_and_data(layers, base, claims):
+    data = mapdata.to_script(mapdata.bundle(layers, base, claims))
+    runtime = mapdata.runtime_script(data)
+    leaflet_at, styles_at, controller_at = (runtime.index("Leaflet 1.9.3"), runtime.index("data-kcm"),
+                                            runtime.index("window.KCM = {"))
+    assert leaflet_at < styles_at < controller_at < runtime.index("window.KCM_DATA=")  # the order they run in
+    assert ".leaflet-container" in runtime and ".kcm-time-range" in runtime  # both stylesheets
+    assert "url(images/" not in runtime and "</script" not in runtime.lower()
+    assert assets.external_urls(runtime) == []
+
+
+def test_the_runtime_file_is_named_by_its_content(tmp_path):
+    url = mapdata.write_script("window.X=1;\n", "map-runtime", static_root=tmp_path)
+    assert url.startswith("/app/static/generated/map-runtime.") and url.endswith(".js")
+    assert mapdata.write_script("window.X=1;\n", "map-runtime", static_root=tmp_path) == url
+    assert mapdata.write_script("window.X=2;\n", "map-runtime", static_root=tmp_path) != url
+    assert (tmp_path / "generated" / url.rsplit("/", 1)[1]).read_text() == "window.X=1;\n"
+
+
 def test_the_standalone_export_is_one_offline_file(layers, base, claims):
-    assets.use_local_assets()
-    script = mapdata.to_script(mapdata.bundle(layers, base, claims))
-    page = mapview.standalone_html(script, view_mod.DEFAULT, [])
+    runtime = mapdata.runtime_script(mapdata.to_script(mapdata.bundle(layers, base, claims)))
+    page = mapview.standalone_html(runtime, view_mod.DEFAULT, [])
     assert assets.external_urls(page) == []
     assert "/app/static" not in page  # nothing left to fetch from the app either
-    assert "KCM.init" in page and "L.version" in page or "Leaflet" in page
+    assert "Leaflet 1.9.3" in page and "KCM.init" in page and "window.KCM_DATA=" in page
     state = json.loads(page.split('"state": ')[1].split(', "attribution"')[0])
     assert state["date"] == "2020-11-24"

@@ -251,6 +251,11 @@
         "list='kcm-key-days' aria-label='Date on the map'><datalist id='kcm-key-days'>" + ticks + "</datalist>" +
         "<button type='button' class='kcm-time-next' aria-label='Next day'>›</button>" +
         "<button type='button' class='kcm-time-play' aria-pressed='false'>Play</button>" +
+        "<select class='kcm-time-keydate' aria-label='Jump to a key date'><option value=''>Key dates…</option>" +
+        Object.keys(timeline.key_dates || {}).map(function (d) {
+          var label = new Date(d + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+          return "<option value='" + esc(d) + "'>" + esc(label) + ": " + esc(timeline.key_dates[d]) + "</option>";
+        }).join("") + "</select>" +
         "<div class='kcm-time-label' aria-live='polite'></div>";
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -261,6 +266,10 @@
     this.timeRange = div.querySelector(".kcm-time-range");
     this.timeLabel = div.querySelector(".kcm-time-label");
     this.playButton = div.querySelector(".kcm-time-play");
+    this.keyDateSelect = div.querySelector(".kcm-time-keydate");
+    this.keyDateSelect.addEventListener("change", function () {
+      if (self.keyDateSelect.value) self.setDate(self.keyDateSelect.value);
+    });
     this.keyDates = timeline.key_dates || {};
     this.timeRange.addEventListener("input", function () { self.setDate(self.days[Number(self.timeRange.value)]); });
     div.querySelector(".kcm-time-prev").addEventListener("click", function () { self.stepBy(-1); });
@@ -371,6 +380,7 @@
       var label = new Date(this.state.date + "T00:00:00Z").toLocaleDateString("en-GB", DAY_LABEL);
       var key = this.keyDates[this.state.date];
       this.timeLabel.innerHTML = "<b>" + esc(label) + "</b>" + (key ? " · " + esc(key) : "");
+      this.keyDateSelect.value = key ? this.state.date : "";
     }
     // Written last, so that whoever watches the DOM (tests, the benchmark) sees a finished state.
     var container = this.map.getContainer();
