@@ -32,9 +32,10 @@ def map_bundle() -> dict:
     """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
     assets.use_local_assets()
     data = load()
-    bundle = mapdata.bundle(data["layers"], data["base"], data["claims"])
-    runtime = mapdata.runtime_script(mapdata.to_script(bundle))
-    return {"url": mapdata.write_script(runtime, "map-runtime"), "script": runtime}
+    served = mapdata.write_served(data["layers"], data["base"], data["claims"])
+    # The standalone export cannot fetch anything: it carries every detail inline.
+    whole = mapdata.runtime_script(mapdata.to_script(mapdata.bundle(data["layers"], data["base"], data["claims"])))
+    return {"url": served["url"], "standalone_script": whole}
 
 
 def load_or_stop() -> dict:

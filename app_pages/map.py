@@ -173,7 +173,7 @@ def export_row(view, day_state, selected):
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
         file_name=f"karabakh-map-{view.date.isoformat()}.html",
-        data=lambda: mapview.standalone_html(bundle["script"], view, selected))
+        data=lambda: mapview.standalone_html(bundle["standalone_script"], view, selected))
     with link_col:
         common.copy_link_button()
 

@@ -13,11 +13,12 @@ from geo.crs import WGS84
 DECIMALS = 5  # 1e-5 degree is about 1 m here: finer than any source we draw
 
 
-def _rounded(coords):
+def rounded(coords, decimals: int = DECIMALS):
+    """Coordinates (nested lists) rounded to `decimals`, with no negative zero."""
     if isinstance(coords, (float, int)):
-        value = round(coords, DECIMALS)
+        value = round(coords, decimals)
         return 0.0 if value == 0 else value
-    return [_rounded(c) for c in coords]
+    return [rounded(c, decimals) for c in coords]
 
 
 def _clean(value):
@@ -44,7 +45,7 @@ def feature_collection(gdf: gpd.GeoDataFrame, name: str) -> dict:
         geojson = shapely.geometry.mapping(geometry)
         props = {key: _clean(getattr(row, key)) for key in gdf.columns if key != "geometry"}
         features.append({"type": "Feature", "id": row.id, "properties": props,
-                         "geometry": {"type": geojson["type"], "coordinates": _rounded(geojson["coordinates"])}})
+                         "geometry": {"type": geojson["type"], "coordinates": rounded(geojson["coordinates"])}})
     return {"type": "FeatureCollection", "name": name, "features": features}
 
 

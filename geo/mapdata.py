@@ -8,13 +8,17 @@ on the way to the first paint.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import math
 import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
+import shapely.geometry
 
 from geo import geojson
 from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
@@ -61,6 +65,110 @@ def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame
     }
 
 
+# ------------------------------------------------------------------------------------- levels of detail
+# What the dashboard serves is lighter than `bundle()`: the runtime holds each feature's coarsest geometry and
+# only what a step needs (its layer, precision, English name and dated statuses). Finer geometry and the rest
+# of the properties (other names, sources, notes, figures, the article's quotes) sit in small files, one per
+# level and grid cell, that the map fetches for the cells in view when the zoom needs them or a popup opens.
+@dataclasses.dataclass(frozen=True)
+class DetailLevel:
+    level: int
+    min_zoom: int  # the first zoom level drawn with this geometry
+    tolerance: float  # Douglas-Peucker tolerance, degrees: under a pixel at the zooms the level serves
+    decimals: int  # coordinates kept: a fraction of a pixel at those zooms
+
+
+# A degree of longitude is 256 * 2**z / 360 pixels at zoom z: 0.0012 deg is 0.9 px at zoom 9, 0.0003 deg is
+# 0.9 px at zoom 11; from zoom 12 on the map draws the stored geometry (5 decimals, about 1 m).
+LEVELS = (DetailLevel(0, 0, 0.0012, 3), DetailLevel(1, 10, 0.0003, 4), DetailLevel(2, 12, 0.0, geojson.DECIMALS))
+CELL_DEGREES = 0.25  # the grid the files are cut on: a view at zoom 12 spans a few cells
+CORE_FIELDS = ("id", "layer", "precision", "name_en")
+DETAIL_FIELDS = tuple(f for f in FEATURE_FIELDS if f not in CORE_FIELDS)
+
+
+def is_point(geometry) -> bool:
+    return geometry.geom_type in ("Point", "MultiPoint")
+
+
+def level_geometry(geometry, level: DetailLevel) -> dict:
+    """A GeoJSON geometry simplified and rounded for `level`. A point is where it is at every level: it is
+    never simplified nor rounded below the stored precision."""
+    decimals = geojson.DECIMALS if is_point(geometry) else level.decimals
+    if level.tolerance and not is_point(geometry):
+        geometry = shapely.simplify(geometry, level.tolerance, preserve_topology=True)
+    mapped = shapely.geometry.mapping(geometry)
+    return {"type": mapped["type"], "coordinates": geojson.rounded(mapped["coordinates"], decimals)}
+
+
+def cell_of(bounds) -> str:
+    """The grid cell a feature is filed under: the one holding the centre of its bounding box."""
+    west, south, east, north = bounds
+    return f"{math.floor((west + east) / 2 / CELL_DEGREES)}_{math.floor((south + north) / 2 / CELL_DEGREES)}"
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def served_bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame],
+                  claims: pd.DataFrame) -> tuple[dict, dict[str, str]]:
+    """The runtime's data and the files the map fetches on demand, as {file stem: JSON text}.
+
+    The data is `bundle()`'s, with each feature's properties cut to CORE_FIELDS plus a `cell` and its
+    timeline to dates and statuses, its geometry at level 0, and `lod`: the levels (from which zoom each
+    serves) and the cells (bounding box of their features; the stems of their geometry and details files).
+    """
+    full = bundle(layers, base, claims)
+    quotes = full.pop("quotes")
+    shapes = {row.id: row.geometry for frame in layers.values() for row in frame.itertuples()}
+    cells: dict[str, dict] = {}
+    for collection in full["features"].values():
+        for feature in collection["features"]:
+            props, geometry = feature["properties"], shapes[feature["properties"]["id"]]
+            key = cell_of(geometry.bounds)
+            cell = cells.setdefault(key, {"bounds": [], "details": {}, "quotes": {},
+                                          "levels": {level.level: {} for level in LEVELS[1:]}})
+            cell["bounds"].append(geometry.bounds)
+            cell["details"][props["id"]] = {k: props[k] for k in DETAIL_FIELDS if k in props}
+            if props["id"] in quotes:
+                cell["quotes"][props["id"]] = quotes[props["id"]]
+            for level in LEVELS[1:] if not is_point(geometry) else ():
+                cell["levels"][level.level][props["id"]] = level_geometry(geometry, level)
+            feature["properties"] = {**{k: props[k] for k in CORE_FIELDS if k in props}, "cell": key,
+                                     "timeline": [{"date": c["date"], "status": c["status"]}
+                                                  for c in props.get("timeline") or []]}
+            feature["geometry"] = level_geometry(geometry, LEVELS[0])
+    files: dict[str, str] = {}
+    index = {}
+    for key in sorted(cells):
+        cell = cells[key]
+        entry = {"bbox": [round(min(b[0] for b in cell["bounds"]), 4), round(min(b[1] for b in cell["bounds"]), 4),
+                          round(max(b[2] for b in cell["bounds"]), 4), round(max(b[3] for b in cell["bounds"]), 4)],
+                 "geometry": {}}
+        for level, geometries in cell["levels"].items():
+            if not geometries:  # a cell of places only
+                continue
+            stem = f"map-lod{level}-{key}"
+            files[stem] = _json(geometries)
+            entry["geometry"][str(level)] = stem
+        files[f"map-details-{key}"] = _json({"features": cell["details"], "quotes": cell["quotes"]})
+        entry["details"] = f"map-details-{key}"
+        index[key] = entry
+    full["lod"] = {"levels": [{"level": l.level, "min_zoom": l.min_zoom} for l in LEVELS], "cells": index}
+    return full, files
+
+
+def write_served(layers, base, claims, static_root: Path = STATIC) -> dict:
+    """Write the files of `served_bundle` and the runtime that names them; returns {"url", "script"}."""
+    data, files = served_bundle(layers, base, claims)
+    urls = {stem: write_file(text, stem, "json", static_root) for stem, text in files.items()}
+    for entry in data["lod"]["cells"].values():
+        entry["geometry"] = {level: urls[stem] for level, stem in entry["geometry"].items()}
+        entry["details"] = urls[entry["details"]]
+    script = runtime_script(to_script(data), static_root)
+    return {"url": write_file(script, "map-runtime", "js", static_root), "script": script}
+
+
 def to_script(data: dict) -> str:
     # "</" is escaped so that the same text can also sit inside an inline <script> element.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
@@ -85,14 +193,17 @@ def runtime_script(data_script: str, static_root: Path = STATIC) -> str:
     return "\n".join([_read(LEAFLET_JS, static_root), add_styles, _read(KCM_JS, static_root), data_script])
 
 
-def write_script(script: str, stem: str, static_root: Path = STATIC) -> str:
-    """Write a script under static/generated/ as `<stem>.<hash>.js` and return the URL the app serves it at."""
-    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:16]
+def write_file(text: str, stem: str, extension: str = "js", static_root: Path = STATIC) -> str:
+    """Write `text` under static/generated/ as `<stem>.<hash>.<extension>`; returns the URL the app serves it at.
+
+    Named by content, so a browser may cache it for good, and a server never rewrites a file another serves.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     folder = Path(static_root) / BUNDLE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{stem}.{digest}.js"
+    path = folder / f"{stem}.{digest}.{extension}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(script, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)  # atomic: a browser never gets half a file
     return f"{STATIC_URL}/{BUNDLE_DIR}/{path.name}"

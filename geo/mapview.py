@@ -110,12 +110,15 @@ def state_update(view: View, selected: list[str]) -> folium.FeatureGroup:
     return group
 
 
-def standalone_html(runtime_script: str, view: View, selected: list[str]) -> str:
+def standalone_html(runtime_script: str, view: View, selected: list[str], canvas_above: int | None = None) -> str:
     """The map as one self-contained HTML file: the runtime (Leaflet, styles, controller, data) inline; works
-    offline."""
+    offline. `canvas_above` overrides the feature count above which the map draws on a canvas (tests)."""
     fmap = folium.Map(location=(view.lat, view.lon), zoom_start=view.zoom, tiles=None, control_scale=True)
     fmap.default_js, fmap.default_css = [], []
     fmap.get_root().header.add_child(
         Element("<script>" + runtime_script.replace("</script", "<\\/script") + "</script>"), name="kcm_runtime")
-    Controller({"offline": True, "state": client_state(view, selected), "attribution": ATTRIBUTION}).add_to(fmap)
+    options = {"offline": True, "state": client_state(view, selected), "attribution": ATTRIBUTION}
+    if canvas_above is not None:
+        options["canvasAbove"] = canvas_above
+    Controller(options).add_to(fmap)
     return fmap.get_root().render()

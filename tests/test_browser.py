@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -515,6 +516,41 @@ def test_a_share_link_restores_the_view_in_a_fresh_browser(session):
     b.assert_clean()
 
 
+def test_zooming_in_fetches_finer_shapes_for_the_cells_in_view_only(session):
+    s = session()
+    page = s.open("/?date=2020-11-24", "2020-11-24")
+    wait_url_matches_map(page)
+    assert leaflet(page).get_attribute("data-kcm-lod") == "0"
+    lod = map_frame(page).evaluate("map._kcm.lod")
+    assert [l["min_zoom"] for l in lod["levels"]] == [0, 10, 12]
+    coarse = map_frame(page).evaluate("map._kcm.byId['ceded_lachin'].feature.geometry")
+    assert not [url for _, url in s.responses if "/map-lod" in url], "nothing finer is needed at zoom 9"
+
+    # Zoom in on Lachin town, as a reader would with the wheel or the + button.
+    map_frame(page).evaluate("map.setView([39.6389, 46.5464], 12)")
+    with expecting(page, "zoom 12: the map fetches level 2 for the cells in view and draws it"):
+        page.frame_locator(MAP_IFRAME).locator(".leaflet-container[data-kcm-lod='2']").wait_for(state="attached",
+                                                                                               timeout=STEP_MS)
+    fetched = sorted({urlsplit(url).path.rsplit("/", 1)[1].split(".")[0]
+                      for _, url in s.responses if "/map-lod2-" in url})
+    in_view = map_frame(page).evaluate("map._kcm.cellsInView()")
+    assert fetched and {f.removeprefix("map-lod2-") for f in fetched} <= set(in_view), (fetched, in_view)
+    assert len(fetched) < len(lod["cells"]) / 2, "a view at zoom 12 needs a few cells, not all of them"
+    assert not [url for _, url in s.responses if "/map-lod1-" in url], "level 1 is skipped, not fetched on the way"
+    lachin = map_frame(page).evaluate("[map._kcm.byId['ceded_lachin'].level, map._kcm.byId['ceded_lachin'].feature.geometry]")
+    assert lachin[0] == 2 and len(json.dumps(lachin[1])) > len(json.dumps(coarse))
+    assert paths(page, ".kcm-f-ceded_lachin").count() == 1  # still drawn once, never blank
+    wait_query(page, zoom="12")
+
+    # Back out: the finer shapes stay, nothing more is fetched.
+    before = len(s.responses)
+    map_frame(page).evaluate("map.setView([39.65, 46.7], 9)")
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-container[data-kcm-lod='0']").wait_for(state="attached")
+    wait_query(page, zoom="9")
+    assert not [url for _, url in s.responses[before:] if "/map-lod" in url]
+    s.assert_clean()
+
+
 def test_an_invalid_parameter_shows_a_notice_and_the_defaults(session):
     s = session()
     page = s.open("/?date=2020-13-45&zoom=abc", "2020-11-24")
@@ -550,6 +586,8 @@ def test_hover_and_click_show_a_shapes_names_status_and_sources(session):
     page.mouse.click(x, y)
     popup = frame.locator(".kcm-pop")
     popup.wait_for()
+    # The names beyond English, the sources and the quotes come with the cell's details file.
+    frame.locator(".kcm-pop .kcm-pop-loading").wait_for(state="detached")
     assert popup.get_attribute("data-feature") == "peacekeeping_zone"
     names = dict(zip(popup.locator("tr th").all_inner_texts(), popup.locator("tr td").all_inner_texts()))
     assert set(names) >= {"English", "Azerbaijani", "Armenian", "Russian"}, names
@@ -613,3 +651,54 @@ def test_screenshot_of_the_dashboard(session):
     assert target.stat().st_size > 50_000
     assert page.viewport_size == {"width": 1500, "height": 1000}
     s.assert_clean()
+
+
+@pytest.mark.parametrize("renderer", ["svg", "canvas"])
+def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, renderer):
+    """The exported file, opened from disk: every detail inline, nothing fetched. With many features the map
+    draws on a canvas (forced here with canvas_above=0): the same shapes, tooltips and popups."""
+    import shapely
+
+    from geo import layers as layers_mod, mapdata, mapview
+
+    layers, base, claims_frame = layers_mod.load_layers(), layers_mod.load_base(), claims_mod.load_claims()
+    runtime = mapdata.runtime_script(mapdata.to_script(mapdata.bundle(layers, base, claims_frame)))
+    view = DEFAULT.replace(date=dt.date(2020, 11, 24))
+    html = mapview.standalone_html(runtime, view, [], canvas_above=0 if renderer == "canvas" else None)
+    context = chromium.new_context(viewport={"width": 1200, "height": 800})
+    blocked = block_outside_requests(context)
+    requested = []
+    context.on("request", lambda r: requested.append(r.url))
+    errors = []
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(html)  # as a file opened from disk: no server behind it
+    container = page.locator(".leaflet-container[data-kcm-date='2020-11-24']")
+    container.wait_for(state="attached", timeout=STEP_MS)
+    assert container.get_attribute("data-kcm-renderer") == renderer
+    visible = int(container.get_attribute("data-kcm-visible"))
+    assert visible > 20
+    features = page.locator("path.kcm-feature")
+    if renderer == "svg":
+        assert features.count() == visible
+    else:
+        assert features.count() == 0 and page.locator(".leaflet-kcm-canvas-pane canvas").count() == 1
+    # Click inside the peacekeeping zone, away from the lines and places drawn above it.
+    zone = layers["peacekeeping_zone"].geometry.iloc[0]
+    drawn_above = shapely.union_all([g.buffer(0.02) for name in ("lachin_corridor", "transport_links", "places")
+                                     for g in layers[name].geometry])
+    spot = zone.difference(drawn_above).representative_point()
+    point = page.evaluate("([lat, lon]) => window.KCM.controller.map.latLngToContainerPoint([lat, lon])",
+                          [spot.y, spot.x])
+    box = container.bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.locator(".kcm-pop")
+    popup.wait_for(timeout=STEP_MS)
+    assert popup.get_attribute("data-feature") == "peacekeeping_zone"
+    assert page.locator(".kcm-pop-loading").count() == 0  # the export has its details inline
+    names = dict(zip(popup.locator("tr th").all_inner_texts(), popup.locator("tr td").all_inner_texts()))
+    assert {"English", "Azerbaijani", "Armenian", "Russian"} <= set(names)
+    assert "The article says" in popup.inner_text() or "Sources" in popup.inner_text()
+    assert blocked == [] and errors == []
+    assert [url for url in requested if not url.startswith("data:")] == [], requested
+    context.close()

@@ -70,10 +70,10 @@ def test_the_runtime_is_one_script_with_leaflet_styles_controller_and_data(layer
 
 
 def test_the_runtime_file_is_named_by_its_content(tmp_path):
-    url = mapdata.write_script("window.X=1;\n", "map-runtime", static_root=tmp_path)
+    url = mapdata.write_file("window.X=1;\n", "map-runtime", static_root=tmp_path)
     assert url.startswith("/app/static/generated/map-runtime.") and url.endswith(".js")
-    assert mapdata.write_script("window.X=1;\n", "map-runtime", static_root=tmp_path) == url
-    assert mapdata.write_script("window.X=2;\n", "map-runtime", static_root=tmp_path) != url
+    assert mapdata.write_file("window.X=1;\n", "map-runtime", static_root=tmp_path) == url
+    assert mapdata.write_file("window.X=2;\n", "map-runtime", static_root=tmp_path) != url
     assert (tmp_path / "generated" / url.rsplit("/", 1)[1]).read_text() == "window.X=1;\n"
 
 
@@ -85,3 +85,80 @@ def test_the_standalone_export_is_one_offline_file(layers, base, claims):
     assert "Leaflet 1.9.3" in page and "KCM.init" in page and "window.KCM_DATA=" in page
     state = json.loads(page.split('"state": ')[1].split(', "attribution"')[0])
     assert state["date"] == "2020-11-24"
+
+
+# ------------------------------------------------------------------------------------- levels of detail
+def test_served_bundle_keeps_what_a_step_needs_and_files_the_rest_by_cell(layers, base, claims):
+    data, files = mapdata.served_bundle(layers, base, claims)
+    features = [f for collection in data["features"].values() for f in collection["features"]]
+    assert {f["properties"]["id"] for f in features} == {i for frame in layers.values() for i in frame.id}
+    for feature in features:
+        props = feature["properties"]
+        assert {"id", "layer", "precision", "cell", "timeline"} <= set(props) <= {*mapdata.CORE_FIELDS, "cell", "timeline"}
+        assert "sources" not in props and "name_ru" not in props
+        assert all(set(change) == {"date", "status"} for change in props["timeline"])
+    details = {}
+    quotes = {}
+    for key, cell in data["lod"]["cells"].items():
+        found = json.loads(files[cell["details"]])
+        details.update(found["features"])
+        quotes.update(found["quotes"])
+        members = [f for f in features if f["properties"]["cell"] == key]
+        assert set(found["features"]) == {f["properties"]["id"] for f in members}
+    assert details["place_stepanakert"]["name_az"] == "Xankəndi"
+    assert any(q["id"] == "c16" for q in quotes["lachin_corridor"])
+    assert data["lod"]["levels"] == [{"level": 0, "min_zoom": 0}, {"level": 1, "min_zoom": 10},
+                                     {"level": 2, "min_zoom": 12}]
+
+
+def test_each_level_is_within_its_tolerance_and_finer_than_the_last(layers, base, claims):
+    import shapely
+    from shapely.geometry import shape
+
+    data, files = mapdata.served_bundle(layers, base, claims)
+    stored = {row.id: row.geometry for frame in layers.values() for row in frame.itertuples()}
+    level0 = {f["properties"]["id"]: shape(f["geometry"]) for c in data["features"].values() for f in c["features"]}
+    by_level = {0: level0, 1: {}, 2: {}}
+    for cell in data["lod"]["cells"].values():
+        for level, stem in cell["geometry"].items():
+            by_level[int(level)].update({i: shape(g) for i, g in json.loads(files[stem]).items()})
+    lines = [i for i, g in stored.items() if g.geom_type not in ("Point", "MultiPoint")]
+    assert set(by_level[1]) == set(by_level[2]) == set(lines)
+    for level in mapdata.LEVELS:
+        # Simplification moves a line by at most the tolerance; rounding by half a unit of the last decimal.
+        allowed = level.tolerance + 0.75 * 10 ** -level.decimals
+        worst = max(shapely.hausdorff_distance(by_level[level.level][i], stored[i]) for i in lines)
+        assert worst <= allowed, (level, worst)
+    vertices = [sum(shapely.get_num_coordinates(by_level[n][i]) for i in lines) for n in (0, 1, 2)]
+    assert vertices[0] < vertices[1] < vertices[2] == sum(shapely.get_num_coordinates(stored[i]) for i in lines)
+    for i, geometry in stored.items():  # places are exact at level 0
+        if geometry.geom_type == "Point":
+            assert level0[i].distance(geometry) < 1e-9
+
+
+def test_cells_cover_their_features_and_are_found_from_a_view(layers, base, claims):
+    data, _ = mapdata.served_bundle(layers, base, claims)
+    for collection in data["features"].values():
+        for feature in collection["features"]:
+            frame = layers[feature["properties"]["layer"]]
+            west, south, east, north = frame[frame.id == feature["properties"]["id"]].total_bounds
+            bbox = data["lod"]["cells"][feature["properties"]["cell"]]["bbox"]
+            assert bbox[0] <= west + 1e-4 and bbox[1] <= south + 1e-4 and bbox[2] >= east - 1e-4 and bbox[3] >= north - 1e-4
+    assert mapdata.cell_of((46.70, 39.75, 46.80, 39.85)) == "187_159"  # centre 46.75, 39.80 on a 0.25 grid
+
+
+def test_served_files_are_written_by_content_and_named_in_the_runtime(layers, base, claims, tmp_path):
+    import shutil
+
+    from geo.paths import STATIC
+    for url in (mapdata.LEAFLET_JS, mapdata.LEAFLET_CSS, mapdata.KCM_JS, mapdata.KCM_CSS):
+        target = assets.local_path(url, tmp_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(assets.local_path(url, STATIC), target)
+    served = mapdata.write_served(layers, base, claims, static_root=tmp_path)
+    written = sorted(p.name for p in (tmp_path / "generated").iterdir())
+    assert served["url"].rsplit("/", 1)[1] in written
+    named = [n for n in written if n.endswith(".json")]
+    assert named and all(f"/app/static/generated/{n}" in served["script"] for n in named)
+    again = mapdata.write_served(layers, base, claims, static_root=tmp_path)
+    assert again["url"] == served["url"] and sorted(p.name for p in (tmp_path / "generated").iterdir()) == written

@@ -24,6 +24,7 @@
   };
 
   var PENDING = /^(scheduled|contested|to be agreed|agreed in principle|peacekeepers deploying)/;
+  var CANVAS_ABOVE = 1500;  // features; see Controller
 
   function Controller(map, data, options) {
     this.map = map;
@@ -32,12 +33,31 @@
     this.byId = {};
     this.state = { date: null, layers: [], selected: [] };
     this.layerInfo = {};
+    // Levels of detail (geo/mapdata.py served_bundle): finer geometry and popup details are fetched per
+    // grid cell. A bundle without `lod` (the standalone export) has everything inline.
+    this.lod = data.lod || null;
+    this.fetched = {};  // url -> promise of its JSON
+    this.details = {};  // feature id -> the properties its popup needs beyond the core
+    this.detailQuotes = {};
     var self = this;
+    var count = 0;
+    Object.keys(data.features).forEach(function (id) { count += data.features[id].features.length; });
+    // SVG draws a few hundred shapes well; past that each shape's own element costs more than drawing them
+    // all on one canvas. Both give the same styles, tooltips and popups.
+    var canvasAbove = typeof this.options.canvasAbove === "number" ? this.options.canvasAbove : CANVAS_ABOVE;
+    this.renderer = count > canvasAbove ? "canvas" : "svg";
     data.layers.forEach(function (info, order) {
       self.layerInfo[info.id] = info;
       var pane = map.createPane("kcm-" + info.id);
       pane.style.zIndex = String(410 + order);
     });
+    // One canvas for every layer: a canvas takes the pointer over its whole area, so one per layer's pane
+    // would keep clicks and hovers from the layers below. The layers' order is kept by drawing order instead.
+    if (this.renderer === "canvas") {
+      map.createPane("kcm-canvas").style.zIndex = "410";
+      this.canvas = L.canvas({ pane: "kcm-canvas", padding: 0.3 });
+    }
+    map.getContainer().setAttribute("data-kcm-renderer", this.renderer);
     map.createPane("kcm-base").style.zIndex = "250";
     map.createPane("kcm-labels").style.zIndex = "640";
     map.getPane("kcm-labels").style.pointerEvents = "none";
@@ -49,7 +69,104 @@
     if (data.timeline) this.timeControl(data.timeline);
     this.drift = null;
     setInterval(function () { self.followAddress(); }, 250);
+    if (this.lod) {
+      map.on("moveend", function () { self.refine(); });
+      map.getContainer().setAttribute("data-kcm-lod", "0");
+    }
   }
+
+  // The level of detail the zoom needs: the finest level whose first zoom is at or below it.
+  Controller.prototype.levelFor = function (zoom) {
+    var wanted = 0;
+    this.lod.levels.forEach(function (l) { if (zoom >= l.min_zoom && l.level > wanted) wanted = l.level; });
+    return wanted;
+  };
+
+  Controller.prototype.cellsInView = function () {
+    var view = this.map.getBounds().pad(0.25), cells = this.lod.cells, out = [];
+    Object.keys(cells).forEach(function (key) {
+      var b = cells[key].bbox;
+      if (view.intersects(L.latLngBounds([b[1], b[0]], [b[3], b[2]]))) out.push(key);
+    });
+    return out;
+  };
+
+  Controller.prototype.fetchJson = function (url) {
+    var self = this;
+    if (!this.fetched[url]) {
+      this.fetched[url] = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return response.json();
+      }).catch(function (error) {
+        delete self.fetched[url];  // tried again on the next move
+        console.warn("Karabakh map: could not load " + url, error);
+        throw error;
+      });
+    }
+    return this.fetched[url];
+  };
+
+  // After a move or zoom: fetch the finer geometry of the cells in view when the zoom needs it, and draw it.
+  // Until it arrives the coarser shapes stay drawn, so the map is never blank. A shape never goes back to a
+  // coarser level: zooming out again costs nothing, and Leaflet thins a path to the pixels it fills anyway.
+  Controller.prototype.refine = function () {
+    var self = this, level = this.levelFor(this.map.getZoom()), container = this.map.getContainer();
+    var ticket = this.refines = (this.refines || 0) + 1;
+    if (level === 0) { container.setAttribute("data-kcm-lod", "0"); return Promise.resolve(0); }
+    var loads = this.cellsInView().map(function (key) {
+      var url = self.lod.cells[key].geometry[String(level)];
+      if (!url) return null;  // a cell of places only: they are exact at every level
+      return self.fetchJson(url).then(function (geometries) { self.refineShapes(geometries, level); });
+    }).filter(Boolean);
+    container.setAttribute("data-kcm-lod-loading", String(level));
+    return Promise.all(loads).then(function () {
+      if (ticket !== self.refines) return;  // a later move is in charge now
+      container.removeAttribute("data-kcm-lod-loading");
+      container.setAttribute("data-kcm-lod", String(level));
+      return level;
+    }, function () {
+      if (ticket === self.refines) container.removeAttribute("data-kcm-lod-loading");
+    });
+  };
+
+  Controller.prototype.refineShapes = function (geometries, level) {
+    for (var id in geometries) {
+      var entry = this.byId[id];
+      if (!entry || entry.level >= level) continue;
+      entry.feature = { type: "Feature", properties: entry.feature.properties, geometry: geometries[id] };
+      entry.layer.clearLayers();
+      entry.layer.addData(entry.feature);
+      entry.level = level;
+      entry.styleKey = null;
+      if (entry.shown) {
+        var change = statusOn(entry.feature.properties.timeline, this.state.date);
+        entry.layer.setStyle(this.styleFor(entry.feature, change));
+        entry.styleKey = (change.date || "") + "|" + (this.state.selected.indexOf(id) >= 0);
+      }
+    }
+  };
+
+  // On the canvas, shapes are drawn in the order they were added: put them back in the layers' order.
+  Controller.prototype.restack = function () {
+    var byLayer = {};
+    for (var id in this.byId) {
+      var entry = this.byId[id];
+      if (entry.shown) (byLayer[entry.info.id] = byLayer[entry.info.id] || []).push(entry.layer);
+    }
+    this.data.layers.forEach(function (info) {
+      (byLayer[info.id] || []).forEach(function (layer) { layer.bringToFront(); });
+    });
+  };
+
+  // A popup's details (names in every language, sources, notes, the article's quotes), fetched with its cell's.
+  Controller.prototype.loadDetails = function (feature) {
+    var self = this, cell = this.lod && this.lod.cells[feature.properties.cell];
+    if (!cell || this.details[feature.properties.id]) return null;
+    return this.fetchJson(cell.details).then(function (found) {
+      Object.keys(found.features).forEach(function (id) { self.details[id] = found.features[id]; });
+      Object.keys(found.quotes).forEach(function (id) { self.detailQuotes[id] = found.quotes[id]; });
+    });
+  };
 
   // The page's address is the view. A state update from the page can, rarely, fail to reach the map (a rerun
   // replaced while streamlit-folium hands it over); then the map would disagree with the address for good.
@@ -124,6 +241,7 @@
         pane: "kcm-" + info.id,
         className: "kcm-feature kcm-layer-" + info.id + " kcm-f-" + id
       };
+      if (self.canvas) { options.renderer = self.canvas; options.pane = "kcm-canvas"; }
       var layer;
       if (feature.geometry.type === "Point") {
         var c = feature.geometry.coordinates;
@@ -136,11 +254,12 @@
           icon: L.divIcon({ className: "kcm-label kcm-place-label", html: esc(feature.properties.name_en), iconSize: null })
         });
       } else {
-        layer = L.geoJSON(feature, { style: function () { return options; }, pane: options.pane });
+        layer = L.geoJSON(feature, { style: function () { return options; }, pane: options.pane,
+                                     renderer: options.renderer });
       }
       layer.bindTooltip(function () { return self.tooltipHtml(feature); }, { sticky: true, className: "kcm-tip" });
-      layer.bindPopup(function () { return self.popupHtml(feature); }, { maxWidth: 360, className: "kcm-popup" });
-      self.byId[id] = { feature: feature, layer: layer, shown: false, info: info };
+      layer.bindPopup(function () { return self.popupHtml(feature, layer); }, { maxWidth: 360, className: "kcm-popup" });
+      self.byId[id] = { feature: feature, layer: layer, shown: false, info: info, level: 0 };
     });
   };
 
@@ -150,8 +269,13 @@
     return "<b>" + esc(p.name_en) + "</b>" + (change ? "<br>" + esc(change.status) : "");
   };
 
-  Controller.prototype.popupHtml = function (feature) {
-    var p = feature.properties;
+  Controller.prototype.popupHtml = function (feature, layer) {
+    var loading = this.loadDetails(feature);
+    if (loading) {
+      // Shown at once with what the map has; filled in when the cell's details arrive.
+      loading.then(function () { if (layer.isPopupOpen()) layer.getPopup().update(); }, function () {});
+    }
+    var p = L.extend({}, feature.properties, this.details[feature.properties.id] || {});
     var info = this.layerInfo[p.layer];
     var change = statusOn(p.timeline, this.state.date);
     var rows = [];
@@ -175,7 +299,8 @@
     }
     if (p.note) html += "<div class='kcm-pop-note'>" + esc(p.note) + "</div>";
     html += "<div class='kcm-pop-sources'><b>Sources:</b> " + (p.sources || []).map(esc).join("; ") + "</div>";
-    var quotes = this.data.quotes[p.id] || [];
+    if (loading) html += "<div class='kcm-pop-loading'>Loading names, sources and quotes…</div>";
+    var quotes = this.detailQuotes[p.id] || (this.data.quotes && this.data.quotes[p.id]) || [];
     if (quotes.length) {
       html += "<div class='kcm-pop-quotes'><b>The article says:</b><ul>" + quotes.map(function (q) {
         return "<li>“" + esc(q.quote) + "” <a class='kcm-claim-link' target='_top' href='" +
@@ -349,7 +474,7 @@
     }
     var wanted = {};
     this.state.layers.forEach(function (id) { wanted[id] = true; });
-    var visible = 0;
+    var visible = 0, added = false;
     for (var id in this.byId) {
       var entry = this.byId[id];
       var p = entry.feature.properties;
@@ -357,7 +482,7 @@
       var show = change !== null && wanted[p.layer] === true;
       if (show !== entry.shown) {
         var label = this.placeLabels && this.placeLabels[id];
-        if (show) { entry.layer.addTo(this.map); if (label) label.addTo(this.map); }
+        if (show) { entry.layer.addTo(this.map); added = true; if (label) label.addTo(this.map); }
         else { this.map.removeLayer(entry.layer); if (label) this.map.removeLayer(label); }
         entry.shown = show;
       }
@@ -369,6 +494,7 @@
         }
       }
     }
+    if (added && this.canvas) this.restack();
     var legend = this.legendControl && this.legendControl.getContainer();
     if (legend) {
       Array.prototype.forEach.call(legend.querySelectorAll("[data-layer]"), function (row) {
@@ -399,6 +525,7 @@
       map._kcm = controller;
       window.KCM.controller = controller;
       if (options && options.state) controller.apply(options.state);
+      if (controller.lod) controller.refine();
       return controller;
     },
     // Called by the small script the dashboard sends on every change of date, layers or selection.
