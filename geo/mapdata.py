@@ -82,7 +82,7 @@ class DetailLevel:
 # 0.9 px at zoom 11; from zoom 12 on the map draws the stored geometry (5 decimals, about 1 m).
 LEVELS = (DetailLevel(0, 0, 0.0012, 3), DetailLevel(1, 10, 0.0003, 4), DetailLevel(2, 12, 0.0, geojson.DECIMALS))
 CELL_DEGREES = 0.25  # the grid the files are cut on: a view at zoom 12 spans a few cells
-CORE_FIELDS = ("id", "layer", "precision", "name_en")
+CORE_FIELDS = ("id", "layer", "precision", "name_en", "population")  # population: which place name wins room
 DETAIL_FIELDS = tuple(f for f in FEATURE_FIELDS if f not in CORE_FIELDS)
 
 

@@ -539,16 +539,36 @@ def test_zooming_in_fetches_finer_shapes_for_the_cells_in_view_only(session):
     assert not [url for _, url in s.responses if "/map-lod1-" in url], "level 1 is skipped, not fetched on the way"
     lachin = map_frame(page).evaluate("[map._kcm.byId['ceded_lachin'].level, map._kcm.byId['ceded_lachin'].feature.geometry]")
     assert lachin[0] == 2 and len(json.dumps(lachin[1])) > len(json.dumps(coarse))
+    drawn_points = map_frame(page).evaluate(
+        "map._kcm.byId['ceded_lachin'].layer.getLayers()[0].getLatLngs().flat(3).length")
+    polygons = lachin[1]["coordinates"] if lachin[1]["type"] == "MultiPolygon" else [lachin[1]["coordinates"]]
+    # Leaflet drops the point that closes each GeoJSON ring.
+    assert drawn_points == sum(len(ring) - 1 for polygon in polygons for ring in polygon), "the drawn path has the finer points"
     assert paths(page, ".kcm-f-ceded_lachin").count() == 1  # still drawn once, never blank
     wait_query(page, zoom="12")
 
-    # Back out: the finer shapes stay, nothing more is fetched.
+    assert int(leaflet(page).get_attribute("data-kcm-labels")) == len(place_label_boxes(page))
+    zoomed_labels = len(place_label_boxes(page))
+
+    # Back out: the finer shapes stay, nothing more is fetched; place names that would overlap are dropped.
     before = len(s.responses)
     map_frame(page).evaluate("map.setView([39.65, 46.7], 9)")
     page.frame_locator(MAP_IFRAME).locator(".leaflet-container[data-kcm-lod='0']").wait_for(state="attached")
     wait_query(page, zoom="9")
     assert not [url for _, url in s.responses[before:] if "/map-lod" in url]
+    map_frame(page).evaluate("new Promise(r => { map.once('zoomend', () => setTimeout(r, 0)); map.setZoom(7); })")
+    boxes = place_label_boxes(page)
+    assert 0 < len(boxes) < zoomed_labels
+    overlapping = [(a["id"], b["id"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                   if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+    assert overlapping == [], overlapping
     s.assert_clean()
+
+
+def place_label_boxes(page) -> list[dict]:
+    return map_frame(page).evaluate("""() => [...document.querySelectorAll('.kcm-place-label')].map(e => {
+        const r = e.getBoundingClientRect();
+        return {id: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })""")
 
 
 def test_an_invalid_parameter_shows_a_notice_and_the_defaults(session):

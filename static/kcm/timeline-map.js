@@ -25,6 +25,8 @@
 
   var PENDING = /^(scheduled|contested|to be agreed|agreed in principle|peacekeepers deploying)/;
   var CANVAS_ABOVE = 1500;  // features; see Controller
+  // How deep a geometry's coordinates nest below a ring or line, as L.GeoJSON.coordsToLatLngs counts.
+  var NESTING = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
 
   function Controller(map, data, options) {
     this.map = map;
@@ -69,6 +71,7 @@
     if (data.timeline) this.timeControl(data.timeline);
     this.drift = null;
     setInterval(function () { self.followAddress(); }, 250);
+    map.on("zoomend", function () { self.declutterLabels(); });
     if (this.lod) {
       map.on("moveend", function () { self.refine(); });
       map.getContainer().setAttribute("data-kcm-lod", "0");
@@ -133,9 +136,16 @@
     for (var id in geometries) {
       var entry = this.byId[id];
       if (!entry || entry.level >= level) continue;
-      entry.feature = { type: "Feature", properties: entry.feature.properties, geometry: geometries[id] };
-      entry.layer.clearLayers();
-      entry.layer.addData(entry.feature);
+      var geometry = geometries[id], shape = entry.layer.getLayers()[0];
+      entry.feature = { type: "Feature", properties: entry.feature.properties, geometry: geometry };
+      if (shape && shape.setLatLngs && NESTING[geometry.type] !== undefined && entry.geometryType === geometry.type) {
+        // The same path, new points: cheaper than a new layer, and its tooltip and popup stay bound.
+        shape.setLatLngs(L.GeoJSON.coordsToLatLngs(geometry.coordinates, NESTING[geometry.type]));
+      } else {
+        entry.layer.clearLayers();
+        entry.layer.addData(entry.feature);
+        entry.geometryType = geometry.type;
+      }
       entry.level = level;
       entry.styleKey = null;
       if (entry.shown) {
@@ -144,6 +154,46 @@
         entry.styleKey = (change.date || "") + "|" + (this.state.selected.indexOf(id) >= 0);
       }
     }
+  };
+
+  // Place names that would overlap on screen are not drawn: the larger town keeps its name. A label sits to
+  // the right of its point (timeline-map.css .kcm-place-label); its box is measured once it has been drawn,
+  // and estimated from its length before. Every place keeps its point and its tooltip.
+  var LABEL_H = 16, BUCKET = 256;
+  Controller.prototype.declutterLabels = function () {
+    if (!this.placeLabels) return;
+    var self = this, map = this.map, taken = {};
+    var ids = Object.keys(this.placeLabels).filter(function (id) { return self.byId[id].shown; });
+    var population = function (id) { return self.byId[id].feature.properties.population || 0; };
+    ids.sort(function (a, b) { return population(b) - population(a) || (a < b ? -1 : 1); });
+    var place = function (left, y, width) {
+      var gx = Math.floor(left / BUCKET), gy = Math.floor(y / LABEL_H);
+      for (var i = gx - 1; i <= gx + 1; i++) {
+        for (var j = gy - 1; j <= gy + 1; j++) {
+          var boxes = taken[i + "," + j] || [];
+          for (var k = 0; k < boxes.length; k++) {
+            var o = boxes[k];
+            if (left < o[0] + o[2] && o[0] < left + width && Math.abs(o[1] - y) < LABEL_H) return false;
+          }
+        }
+      }
+      (taken[gx + "," + gy] = taken[gx + "," + gy] || []).push([left, y, width]);
+      return true;
+    };
+    // Read every size first, then change the page: a size read after a change would force a layout per label.
+    var boxes = ids.map(function (id) {
+      var label = self.placeLabels[id], element = label.getElement();
+      if (!label.kcmWidth && element && element.offsetWidth) label.kcmWidth = element.offsetWidth;
+      var width = label.kcmWidth || 8 + 7 * String(self.byId[id].feature.properties.name_en || "").length;
+      var point = map.latLngToContainerPoint(label.getLatLng());
+      return { label: label, keep: place(point.x + 4, point.y, width + 8) };
+    });
+    var drawn = 0;
+    boxes.forEach(function (box) {
+      if (box.keep) { drawn += 1; if (!map.hasLayer(box.label)) box.label.addTo(map); }
+      else if (map.hasLayer(box.label)) map.removeLayer(box.label);
+    });
+    map.getContainer().setAttribute("data-kcm-labels", String(drawn));
   };
 
   // On the canvas, shapes are drawn in the order they were added: put them back in the layers' order.
@@ -259,7 +309,8 @@
       }
       layer.bindTooltip(function () { return self.tooltipHtml(feature); }, { sticky: true, className: "kcm-tip" });
       layer.bindPopup(function () { return self.popupHtml(feature, layer); }, { maxWidth: 360, className: "kcm-popup" });
-      self.byId[id] = { feature: feature, layer: layer, shown: false, info: info, level: 0 };
+      self.byId[id] = { feature: feature, layer: layer, shown: false, info: info, level: 0,
+                        geometryType: feature.geometry.type };
     });
   };
 
@@ -482,7 +533,7 @@
       var show = change !== null && wanted[p.layer] === true;
       if (show !== entry.shown) {
         var label = this.placeLabels && this.placeLabels[id];
-        if (show) { entry.layer.addTo(this.map); added = true; if (label) label.addTo(this.map); }
+        if (show) { entry.layer.addTo(this.map); added = true; }
         else { this.map.removeLayer(entry.layer); if (label) this.map.removeLayer(label); }
         entry.shown = show;
       }
@@ -495,6 +546,7 @@
       }
     }
     if (added && this.canvas) this.restack();
+    this.declutterLabels();
     var legend = this.legendControl && this.legendControl.getContainer();
     if (legend) {
       Array.prototype.forEach.call(legend.querySelectorAll("[data-layer]"), function (row) {
