@@ -708,10 +708,22 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
     drawn_above = shapely.union_all([g.buffer(0.02) for name in ("lachin_corridor", "transport_links", "places")
                                      for g in layers[name].geometry])
     spot = zone.difference(drawn_above).representative_point()
-    point = page.evaluate("([lat, lon]) => window.KCM.controller.map.latLngToContainerPoint([lat, lon])",
-                          [spot.y, spot.x])
     box = container.bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+    def click_zone_spot():
+        # The spot is put back in the middle before each click: an opened popup pans the map to fit itself.
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(700)  # never a double click, which would zoom
+        point = page.evaluate("""([lat, lon]) => { const map = window.KCM.controller.map;
+            map.setView([lat, lon], 9, {animate: false}); return map.latLngToContainerPoint([lat, lon]); }""",
+                              [spot.y, spot.x])
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+    def set_day(day):
+        page.evaluate("window.KCM.controller.map.closePopup()")
+        page.evaluate(f"window.KCM.apply(null, {{date: '{day}', layers: window.KCM.controller.state.layers, selected: []}})")
+
+    click_zone_spot()
     popup = page.locator(".kcm-pop")
     popup.wait_for(timeout=STEP_MS)
     assert popup.get_attribute("data-feature") == "peacekeeping_zone"
@@ -719,6 +731,15 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
     names = dict(zip(popup.locator("tr th").all_inner_texts(), popup.locator("tr td").all_inner_texts()))
     assert {"English", "Azerbaijani", "Armenian", "Russian"} <= set(names)
     assert "The article says" in popup.inner_text() or "Sources" in popup.inner_text()
+    # On a day before the zone existed, the same spot is not the zone's: a hidden shape takes no clicks.
+    set_day("2020-10-01")
+    click_zone_spot()
+    page.wait_for_timeout(500)
+    assert page.locator(".kcm-pop[data-feature='peacekeeping_zone']").count() == 0
+    # The control: back on a day of the zone, the same click opens its popup again.
+    set_day("2020-11-24")
+    click_zone_spot()
+    page.locator(".kcm-pop[data-feature='peacekeeping_zone']").wait_for(timeout=STEP_MS)
     assert blocked == [] and errors == []
     assert [url for url in requested if not url.startswith("data:")] == [], requested
     context.close()

@@ -57,7 +57,7 @@
     // would keep clicks and hovers from the layers below. The layers' order is kept by drawing order instead.
     if (this.renderer === "canvas") {
       map.createPane("kcm-canvas").style.zIndex = "410";
-      this.canvas = L.canvas({ pane: "kcm-canvas", padding: 0.3 });
+      this.canvas = L.canvas({ pane: "kcm-canvas", padding: 0.1 });
     }
     map.getContainer().setAttribute("data-kcm-renderer", this.renderer);
     map.createPane("kcm-base").style.zIndex = "250";
@@ -66,6 +66,16 @@
     if (this.options.attribution && map.attributionControl) map.attributionControl.addAttribution(esc(this.options.attribution));
     this.drawBase();
     data.layers.forEach(function (info) { self.prepareLayer(info); });
+    if (this.canvas) {
+      // Every shape goes on the canvas once, hidden, in the layers' order, which is then its drawing order for
+      // good: a step only restyles shapes, and repaints only where they are.
+      data.layers.forEach(function (info) {
+        for (var id in self.byId) {
+          var entry = self.byId[id];
+          if (entry.info.id === info.id) { self.showOnCanvas(entry, false); entry.layer.addTo(map); }
+        }
+      });
+    }
     this.legend();
     this.pendingDate = null;
     if (data.timeline) this.timeControl(data.timeline);
@@ -145,6 +155,7 @@
         entry.layer.clearLayers();
         entry.layer.addData(entry.feature);
         entry.geometryType = geometry.type;
+        if (this.canvas && !entry.shown) this.showOnCanvas(entry, false);
       }
       entry.level = level;
       entry.styleKey = null;
@@ -196,16 +207,19 @@
     map.getContainer().setAttribute("data-kcm-labels", String(drawn));
   };
 
-  // On the canvas, shapes are drawn in the order they were added: put them back in the layers' order.
-  Controller.prototype.restack = function () {
-    var byLayer = {};
-    for (var id in this.byId) {
-      var entry = this.byId[id];
-      if (entry.shown) (byLayer[entry.info.id] = byLayer[entry.info.id] || []).push(entry.layer);
+  var HIDDEN = { stroke: false, fill: false };
+  var POINT_STYLE = { stroke: true, fill: true, color: "#111827", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1 };
+  Controller.prototype.showOnCanvas = function (entry, show) {
+    var shapes = entry.layer.getLayers ? entry.layer.getLayers() : [entry.layer];
+    shapes.forEach(function (shape) { shape.options.interactive = show; });  // read by the canvas on each event
+    if (show) {
+      entry.styleKey = null;  // restyled by apply()
+      if (entry.feature.geometry.type === "Point") entry.layer.setStyle(POINT_STYLE);
+    } else {
+      entry.layer.closeTooltip(); entry.layer.closePopup();
+      entry.layer.setStyle(HIDDEN);
+      entry.styleKey = null;
     }
-    this.data.layers.forEach(function (info) {
-      (byLayer[info.id] || []).forEach(function (layer) { layer.bringToFront(); });
-    });
   };
 
   // A popup's details (names in every language, sources, notes, the article's quotes), fetched with its cell's.
@@ -278,6 +292,8 @@
       dashArray: precision === "approximate" ? "7 6" : (pending ? "3 5" : null)
     };
     if (info.id === "nkao_1991") { style.fillOpacity = 0; }
+    style.stroke = true;
+    style.fill = kind === "polygon";  // explicit, so that a shape hidden on the canvas comes back whole
     return style;
   };
 
@@ -503,7 +519,22 @@
       params.set("date", day);
       top.history.replaceState(top.history.state, "", top.location.pathname + "?" + params.toString());
     } catch (e) { /* not embedded in the dashboard (standalone export) */ }
-    if (window.__GLOBAL_DATA__) this.map.fire("moveend");  // streamlit-folium sends its value on moveend
+    if (window.__GLOBAL_DATA__) this.tellComponent();
+  };
+
+  // streamlit-folium sends the map's value (with our tags) from its moveend listener, onMapMove. Firing a
+  // whole moveend would also make every renderer re-project and redraw every shape (over 100 ms a step with
+  // thousands of shapes), so only that listener is called; if it is not found (another streamlit-folium),
+  // the event is fired as before.
+  Controller.prototype.tellComponent = function () {
+    var map = this.map, listeners = (map._events && map._events.moveend) || [], told = false;
+    listeners.forEach(function (listener) {
+      if (listener.fn && listener.fn.name === "onMapMove") {
+        listener.fn.call(listener.ctx || map, { type: "moveend", target: map });
+        told = true;
+      }
+    });
+    if (!told) map.fire("moveend");
   };
 
   // Show the state of a day: add what appears, remove what goes, restyle what changes status.
@@ -525,7 +556,7 @@
     }
     var wanted = {};
     this.state.layers.forEach(function (id) { wanted[id] = true; });
-    var visible = 0, added = false;
+    var visible = 0;
     for (var id in this.byId) {
       var entry = this.byId[id];
       var p = entry.feature.properties;
@@ -533,8 +564,10 @@
       var show = change !== null && wanted[p.layer] === true;
       if (show !== entry.shown) {
         var label = this.placeLabels && this.placeLabels[id];
-        if (show) { entry.layer.addTo(this.map); added = true; }
-        else { this.map.removeLayer(entry.layer); if (label) this.map.removeLayer(label); }
+        if (this.canvas) this.showOnCanvas(entry, show);
+        else if (show) entry.layer.addTo(this.map);
+        else this.map.removeLayer(entry.layer);
+        if (!show && label) this.map.removeLayer(label);
         entry.shown = show;
       }
       if (show) {
@@ -545,7 +578,6 @@
         }
       }
     }
-    if (added && this.canvas) this.restack();
     this.declutterLabels();
     var legend = this.legendControl && this.legendControl.getContainer();
     if (legend) {
