@@ -1,14 +1,26 @@
 """`python -m bench [--quick] [--out FILE] [--no-scale]`: run the benchmark, print the table, write the JSON.
 
 Order of a run:
-1. the 100x data folder is written; three servers start at once (the dashboard, the naive page, the dashboard
-   on 100x data) and each gets one throwaway load (its caches filled: "server warm"). Those pages stay open;
+1. four servers start (bench/servers.py, through tests/browser_support.py: `streamlit run` from the repository
+   root, beside static/): the dashboard on 100x data first, while its data folder is written (its first run is
+   the longest of the warm-up), then the dashboard, the naive page and the floor pages (bench/floor_app.py).
+   Each gets one throwaway load as soon as it is up (its caches filled: "server warm"; the floor server's is its
+   map-alone page). The dashboard's, the naive page's and the 100x pages stay open;
 2. server memory: RSS with the dashboard's throwaway page as the only session, then with 19 more pages open
-   (20 sessions; 5 with --quick). This overlaps the other servers' warm-up, which does not touch the
+   (20 sessions; 2 with --quick). This overlaps the other servers' warm-up, which does not touch the
    dashboard's process;
-3. with every server idle: cold loads of the dashboard, its timeline steps, the naive page's steps, then cold
-   loads and steps at 100x. One measurement at a time, so that they do not share the two cores. Each series of
-   steps starts on its server's throwaway page (already at LOAD_DATE), which saves a page load.
+3. with every server idle, one measurement at a time (so that they do not share the two cores):
+   a. cold loads of the dashboard and of the two floor pages (an empty Streamlit page; the dashboard's map alone
+      through streamlit-folium), interleaved (dashboard, map alone, empty, dashboard, ...) so that a change in
+      the machine's load falls on all three alike;
+   b. timeline steps on the map's own time bar (the dashboard's only timeline control), starting on the
+      dashboard's throwaway page (already at LOAD_DATE, which saves a page load);
+   c. the naive page's steps on its Streamlit slider (from its throwaway page);
+   d. at 100x: cold loads, each with the bytes fetched from /app/static/generated/ and, when the map has levels
+      of detail (`data-kcm-lod`), a zoom in to full detail on the loaded page; then steps on the map's time bar
+      (from the 100x throwaway page);
+4. the files the 100x server wrote under static/generated/ are removed; the servers and the browser end.
+The last step of each series is not followed by a wait for its rerun (its page is closed next).
 """
 from __future__ import annotations
 
@@ -17,34 +29,44 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench import machine, measure, report, scaledata
 from bench.pages import BLOCKED, collect_blocked
-from bench.report import KB, failed, row, single
+from bench.probes import FLOOR_TEXT, GENERATED_PATH
+from bench.report import KB, failed, na, row, single
 from bench.servers import Running, Server, start_all
 from bench.support import REPO_ROOT, launch_chromium
+from geo.view import DEFAULT
 
 APP = REPO_ROOT / "app.py"
 NAIVE = Path(__file__).resolve().parent / "naive_app.py"
+FLOOR = Path(__file__).resolve().parent / "floor_app.py"
 GENERATED = REPO_ROOT / "static" / "generated"
 LOAD_DATE = "2020-11-10"  # the ceasefire: every layer has features that day
 # (low, high, start): the steps walk right and left between low and high; the first range starts where the
 # warm-up page was opened (LOAD_DATE), so that page serves for it.
 STEP_RANGES = [("2020-11-08", "2020-11-12", LOAD_DATE), ("2020-10-14", "2020-10-18", "2020-10-16")]
 SCALE_FACTOR = 100
+# The 100x run's zoom in, centred on the default view (geo.view.DEFAULT): to this zoom, or further in if the map's
+# data say level of detail 2 starts there (probes.ZOOM_IN).
+ZOOM_LEVEL = 11
 
 
 @dataclass(frozen=True)
 class Plan:
     cold: int
+    floor_cold: int  # cold loads of each floor page
     steps: int
     naive_steps: int
     scale_cold: int
@@ -52,22 +74,36 @@ class Plan:
     ranges: int  # how many of STEP_RANGES the steps are spread over (each costs a page load)
     sessions: int = 20
     weigh_all: bool = True  # wait for the whole load (page weight) on every cold load, or on the first only
-    scale_slider: bool = True  # at 100x, also step with the page's slider (a rerun each), not only the map's own
 
 
-QUICK = Plan(cold=2, steps=5, naive_steps=3, scale_cold=1, scale_steps=2, ranges=1, sessions=3, weigh_all=False,
-             scale_slider=False)
-FULL = Plan(cold=12, steps=60, naive_steps=16, scale_cold=5, scale_steps=16, ranges=2, sessions=20)
+QUICK = Plan(cold=2, floor_cold=1, steps=4, naive_steps=2, scale_cold=1, scale_steps=1, ranges=1, sessions=2,
+             weigh_all=False)
+FULL = Plan(cold=12, floor_cold=12, steps=60, naive_steps=16, scale_cold=5, scale_steps=16, ranges=2, sessions=20)
 
 # Timeouts (ms). The 100x page loads a bundle of several MB and renders thousands of claims.
 LOAD_TIMEOUT = 120_000
 SCALE_LOAD_TIMEOUT = 300_000
 STEP_TIMEOUT = 30_000
 SCALE_STEP_TIMEOUT = 60_000
+ZOOM_TIMEOUT = 60_000
+SCALE_HEAD_START = 3.0  # s: at most this long, the 100x server starts before the others
 # After a step, the next key press waits for the run to finish and the socket to be quiet this long (s). The
 # naive page's component sends its value back after each new map (a second run), so it waits longer.
 STEP_QUIET = 0.4
 NAIVE_STEP_QUIET = 0.8
+
+
+@dataclass
+class ColdSeries:
+    """One page's cold loads, interleaved with others' (Run.cold_loads)."""
+    name: str  # in logs, errors and results
+    url: str
+    count: int
+    timeout: float
+    options: dict = field(default_factory=dict)  # cold_load's date / text / zoom
+    weigh_first: bool = True  # without Plan.weigh_all, still wait for the first load's end (its page weight)
+    results: list = field(default_factory=list)
+    broken: bool = False
 
 
 def log(message: str) -> None:
@@ -76,13 +112,36 @@ def log(message: str) -> None:
 
 @contextlib.contextmanager
 def phase(details: dict, name: str):
-    """Log a phase and keep its wall time in details["phases_s"]."""
+    """Log a phase and keep its wall time in details["phases_s"], in details["phases_cpu_busy"] the share of the
+    machine's CPU time (all cores, every process) that was busy during it, and in details["phases_cpu_others"]
+    the share used by processes that are not the run's (other jobs on the machine)."""
     log(name)
-    started = time.monotonic()
+    started, cpu = time.monotonic(), machine.cpu_times()
     try:
         yield
     finally:
         details.setdefault("phases_s", {})[name] = round(time.monotonic() - started, 1)
+        now = machine.cpu_times()
+        details.setdefault("phases_cpu_busy", {})[name] = machine.busy_share(cpu, now)
+        details.setdefault("phases_cpu_others", {})[name] = machine.others_share(cpu, now)
+
+
+GENERATED_NAME = re.compile(re.escape(GENERATED_PATH) + r"([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _with_named(urls: set[str]) -> set[str]:
+    """The names (paths under static/generated/) of `urls`, and of every generated file that those of them that
+    are scripts (the runtime: its level-of-detail index) name."""
+    names = set()
+    for url in urls:
+        path = urlsplit(url).path
+        if path.startswith(GENERATED_PATH):
+            names.add(path[len(GENERATED_PATH):])
+    for name in list(names):
+        if name.endswith(".js"):
+            with contextlib.suppress(OSError):
+                names.update(GENERATED_NAME.findall((GENERATED / name).read_text(encoding="utf-8", errors="replace")))
+    return names
 
 
 def _series(records: list[dict], key: str) -> list:
@@ -96,47 +155,76 @@ class Run:
         self.errors: list[str] = []
         self.details: dict = {}
         self.browser = None
-        self.bundles: dict[str, list[str]] = {}
+        self.started = time.monotonic()
+        # Per server, the files its pages loaded from /app/static/generated/ (to remove the 100x server's only).
+        self.generated: dict[str, set[str]] = {}
 
     # -------------------------------------------------------------------------------------------- set-up
-    def start(self, stack: contextlib.ExitStack, tmp: Path) -> dict[str, Server]:
-        servers = {"app": Server("app", APP), "naive": Server("naive", NAIVE)}
+    def start(self, stack: contextlib.ExitStack, tmp: Path) -> tuple[dict[str, Server], Callable[[], None]]:
+        """Start the servers in the background; each server's `done` is set when it is up or has failed. The
+        100x one (its data folder written meanwhile) starts at once; the others when the returned function is
+        called, which first gives the 100x server up to SCALE_HEAD_START seconds from now to come up alone."""
+        servers = {"app": Server("app", APP), "naive": Server("naive", NAIVE), "floor": Server("floor", FLOOR)}
         running = Running()
         stack.callback(running.stop)
-        scale_thread = None
         if self.scale:
             servers["scale"] = Server("scale", APP, env={"KCM_DATA_DIR": str(tmp / "scale")})
 
+            # The server reads its data on its first run, not at start: it starts while the folder is written,
+            # and is "done" once both are.
+            scale = servers["scale"]
+            up = Server("scale", APP, env=scale.env)
+
             def build_and_start():
                 started = time.monotonic()
+                threading.Thread(target=start_all, args=(running, [up], 180), name="start-scale", daemon=True).start()
                 try:
                     self.details["scale_data"] = scaledata.build(tmp / "scale", SCALE_FACTOR)
+                    self.details["scale_data"]["build_s"] = round(time.monotonic() - started, 2)
                 except Exception as exc:  # noqa: BLE001
-                    servers["scale"].error = f"building the 100x data failed: {exc!r}"
-                    return
-                self.details["scale_data"]["build_s"] = round(time.monotonic() - started, 2)
-                start_all(running, [servers["scale"]], timeout=180)
+                    scale.error = f"building the 100x data failed: {exc!r}"
+                up.done.wait()
+                scale.url, scale.pid = (up.url, up.pid) if not scale.error else (None, None)
+                scale.error = scale.error or up.error
+                scale.done.set()
 
-            scale_thread = threading.Thread(target=build_and_start, name="scale")
-            scale_thread.start()
-        start_all(running, [servers["app"], servers["naive"]], timeout=120)
-        if scale_thread:
-            scale_thread.join()
-        for server in servers.values():
-            if server.error:
-                self.errors.append(f"server {server.name} did not start: {server.error.splitlines()[0]}")
-                log(f"server {server.name} FAILED: {server.error[:2000]}")
-        return servers
+            threading.Thread(target=build_and_start, name="scale", daemon=True).start()
+        head_start_until = time.monotonic() + SCALE_HEAD_START
+
+        def start_others() -> None:
+            # The 100x server's first run is the longest part of the warm-up: the others, which have time to spare,
+            # start once it is up (or a little later at most).
+            if self.scale:
+                servers["scale"].done.wait(timeout=max(0.0, head_start_until - time.monotonic()))
+            for name in ("app", "naive", "floor"):
+                threading.Thread(target=start_all, args=(running, [servers[name]], 120), name=f"start-{name}",
+                                 daemon=True).start()
+
+        return servers, start_others
 
     def warm(self, servers: dict[str, Server]) -> dict[str, measure.Tab]:
-        """One throwaway load per server, all at once. The pages stay open: the dashboard's is the single
-        session of the 1-session memory figure, and each then serves its server's first range of steps."""
-        tabs = {}
-        for name, server in servers.items():
-            if server.url:
+        """One throwaway load per server (the floor server's: its map-alone page), each opened as soon as its
+        server is up, so that the 100x server's long first run starts as early as it can. Returns once every
+        server is up (or has failed) and its page is opening. The pages stay open: the dashboard's is the single
+        session of the 1-session memory figure, and each of the others with steps then serves its server's first
+        range of steps."""
+        tabs: dict[str, measure.Tab] = {}
+        waiting = dict(servers)
+        while waiting:
+            for name, server in list(waiting.items()):
+                if not server.done.is_set():
+                    continue
+                del waiting[name]
+                self.details.setdefault("server_up_s", {})[name] = round(time.monotonic() - self.started, 2)
+                if server.error:
+                    self.errors.append(f"server {name} did not start: {server.error.splitlines()[0]}")
+                    log(f"server {name} FAILED: {server.error[:2000]}")
+                    continue
                 tab = tabs[name] = measure.Tab(self.browser)
-                tab.open(server.url, LOAD_DATE, LOAD_TIMEOUT)
+                tab.open(server.url, LOAD_DATE, LOAD_TIMEOUT, **({"floor": "map"} if name == "floor" else {}))
                 tab.started = time.monotonic()
+            if waiting:
+                time.sleep(0.05)
         return tabs
 
     def finish_warm(self, tabs: dict, name: str, timeout: float) -> bool:
@@ -177,34 +265,48 @@ class Run:
             measure.procmem.descendants(server.pid))}
 
     # -------------------------------------------------------------------------------------------- loads, steps
-    def cold_loads(self, name: str, url: str, count: int, timeout: float) -> list[dict]:
-        out = []
-        for i in range(count):
-            try:
-                out.append(measure.cold_load(self.browser, url, LOAD_DATE, timeout, weigh=self.plan.weigh_all or not i))
-            except Exception as exc:  # noqa: BLE001
-                self.errors.append(f"{name} cold load {i + 1}: {str(exc).splitlines()[0]}")
-                break
-        if out:
-            log(f"{name}: cold load median {report.summary(_series(out, 'paint_ms'))['median']:.0f} ms "
-                f"over {len(out)}")
-        return out
+    def cold_loads(self, series: list[ColdSeries]) -> None:
+        """The series' cold loads in turns (one of each, then the next round): a change in the machine's load
+        during the phase falls on every series alike. A series stops at its first failure; the others go on."""
+        for i in range(max((s.count for s in series), default=0)):
+            for s in series:
+                if i >= s.count or s.broken:
+                    continue
+                try:
+                    s.results.append(measure.cold_load(self.browser, s.url, s.timeout,
+                                                       weigh=self.plan.weigh_all or (s.weigh_first and not i),
+                                                       **s.options))
+                except Exception as exc:  # noqa: BLE001
+                    self.errors.append(f"{s.name} cold load {i + 1}: {str(exc).splitlines()[0]}")
+                    s.broken = True
+        for s in series:
+            if s.results:
+                log(f"{s.name}: cold load median {report.summary(_series(s.results, 'paint_ms'))['median']:.0f} ms "
+                    f"over {len(s.results)}")
 
     def steps(self, name: str, url: str, count: int, step_timeout: float, load_timeout: float,
-              quiet_s: float, tab: measure.Tab | None = None, control: str = "slider") -> list[dict]:
+              quiet_s: float, control: str, tab: measure.Tab | None = None) -> list[dict]:
         results, errors = measure.step_series(self.browser, url, measure.plan(count, STEP_RANGES[: self.plan.ranges]),
-                                              load_timeout, step_timeout, quiet_s=quiet_s, tab=tab, control=control)
+                                              load_timeout, step_timeout, control, quiet_s=quiet_s, tab=tab)
         self.errors.extend(f"{name} steps: {e}" for e in errors)
         if results:
             log(f"{name}: step median {report.summary(_series(results, 'step_ms'))['median']:.0f} ms "
                 f"over {len(results)}")
         return results
 
+    def note_generated(self, server: str, urls) -> None:
+        self.generated.setdefault(server, set()).update(urls or ())
+
     # -------------------------------------------------------------------------------------------- all
     def go(self) -> dict:
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         generated_before = set(os.listdir(GENERATED)) if GENERATED.is_dir() else set()
         self.details["load_average_before"] = os.getloadavg()
+        # The load average counts tasks waiting on I/O too; this says how busy the CPUs were just before the run.
+        cpu = machine.cpu_times()
+        time.sleep(0.25)
+        now = machine.cpu_times()
+        self.details["cpu_busy_before"] = machine.busy_share(cpu, now)
         results: dict = {}
         try:
             self.measure_all(results, generated_before)
@@ -220,73 +322,100 @@ class Run:
     def measure_all(self, results: dict, generated_before: set[str]) -> None:
         d = self.details
         with tempfile.TemporaryDirectory(prefix="kcm-bench-") as tmp, contextlib.ExitStack() as stack:
-            with phase(d, "start servers" + (", write the 100x data" if self.scale else "")):
-                servers = self.start(stack, Path(tmp))
-            d["servers"] = {n: {"pid": s.pid, "error": s.error} for n, s in servers.items()}
-            app = servers["app"]
-            if not app.url:
-                return
-            from playwright.sync_api import sync_playwright
+            with phase(d, "start servers" + (", write the 100x data" if self.scale else "")
+                       + ", throwaway loads as each is up"):
+                servers, start_others = self.start(stack, Path(tmp))
+                from playwright.sync_api import sync_playwright
 
-            playwright = stack.enter_context(sync_playwright())
-            self.browser = launch_chromium(playwright)
-            stack.callback(self.browser.close)
-            d["machine"] = machine.describe(self.browser)
-
-            with phase(d, "warm-up loads (all servers at once)"):
+                playwright = stack.enter_context(sync_playwright())
+                self.browser = launch_chromium(playwright)
+                stack.callback(self.browser.close)
+                d["machine"] = machine.describe(self.browser)
+                start_others()
                 warm = self.warm(servers)
                 stack.callback(lambda: [tab.close() for tab in warm.values()])  # those not handed on
-                if not self.finish_warm(warm, "app", LOAD_TIMEOUT):
+                d["servers"] = {n: {"pid": s.pid, "error": s.error} for n, s in servers.items()}
+                app = servers["app"]
+                if not app.url or not self.finish_warm(warm, "app", LOAD_TIMEOUT):
                     return
             with phase(d, f"app: memory, 1 and {self.plan.sessions} sessions"):
                 results["memory"] = self.memory(app, warm["app"].page)
             with phase(d, "wait for the other warm-up loads"):
                 ok_naive = self.finish_warm(warm, "naive", LOAD_TIMEOUT)
+                ok_floor = self.finish_warm(warm, "floor", LOAD_TIMEOUT)
                 ok_scale = self.finish_warm(warm, "scale", SCALE_LOAD_TIMEOUT) if self.scale else False
-                for name in ("app", "scale"):
+                for name in ("app", "floor", "scale"):
                     if name in warm:
                         with contextlib.suppress(Exception):
-                            self.bundles[name] = warm[name].page.evaluate(measure.BUNDLE_URLS,
-                                                                          measure.probes.MAP_IFRAME)
+                            self.note_generated(name, measure.generated_urls(warm[name].page))
+                if "floor" in warm:
+                    warm.pop("floor").close()  # the floor pages have no steps
                 for name in [n for n, ok in (("naive", ok_naive), ("scale", ok_scale)) if not ok and n in warm]:
                     warm.pop(name).close()
 
-            with phase(d, "app: cold loads"):
-                results["cold"] = self.cold_loads("app", app.url, self.plan.cold, LOAD_TIMEOUT)
-            with phase(d, "app: steps"):
-                results["steps"] = self.steps("app", app.url, self.plan.steps, STEP_TIMEOUT, LOAD_TIMEOUT, STEP_QUIET,
-                                              warm.pop("app"))
-            with phase(d, "app: steps on the map's own timeline"):
-                results["map_steps"] = self.steps("app (map timeline)", app.url, self.plan.steps, STEP_TIMEOUT,
-                                                  LOAD_TIMEOUT, STEP_QUIET, control="map")
+            cold = [ColdSeries("app", measure.view_url(app.url, LOAD_DATE), self.plan.cold, LOAD_TIMEOUT,
+                               {"date": LOAD_DATE})]
+            if ok_floor:
+                floor = servers["floor"].url
+                # No row reports the floors' page weight: --quick does not wait for their loads' ends.
+                cold += [ColdSeries("floor (map alone)", measure.view_url(floor, LOAD_DATE, floor="map"),
+                                    self.plan.floor_cold, LOAD_TIMEOUT, {"date": LOAD_DATE}, weigh_first=False),
+                         ColdSeries("floor (empty page)", f"{floor}/?floor=empty", self.plan.floor_cold,
+                                    LOAD_TIMEOUT, {"text": FLOOR_TEXT}, weigh_first=False)]
+            with phase(d, "cold loads: the dashboard and the floor pages, interleaved"):
+                self.cold_loads(cold)
+            results["cold"] = cold[0].results
+            if ok_floor:
+                results["floor_map_cold"], results["floor_empty_cold"] = cold[1].results, cold[2].results
+            for name, series in (("app", results["cold"]), ("floor", results.get("floor_map_cold", []))):
+                for load in series:
+                    self.note_generated(name, load.get("generated"))
+
+            with phase(d, "app: steps on the map's own time bar"):
+                results["map_steps"] = self.steps("app (map's time bar)", app.url, self.plan.steps, STEP_TIMEOUT,
+                                                  LOAD_TIMEOUT, STEP_QUIET, "map", warm.pop("app"))
             if ok_naive:
-                with phase(d, "naive: steps"):
+                with phase(d, "naive: steps on its slider"):
                     results["naive_steps"] = self.steps("naive", servers["naive"].url, self.plan.naive_steps,
-                                                        STEP_TIMEOUT, LOAD_TIMEOUT, NAIVE_STEP_QUIET, warm.pop("naive"))
+                                                        STEP_TIMEOUT, LOAD_TIMEOUT, NAIVE_STEP_QUIET, "naive_slider",
+                                                        warm.pop("naive"))
             if ok_scale:
-                with phase(d, "100x: cold loads"):
-                    results["scale_cold"] = self.cold_loads("scale", servers["scale"].url, self.plan.scale_cold,
-                                                            SCALE_LOAD_TIMEOUT)
-                if self.plan.scale_slider:
-                    with phase(d, "100x: steps"):
-                        results["scale_steps"] = self.steps("scale", servers["scale"].url, self.plan.scale_steps,
-                                                            SCALE_STEP_TIMEOUT, SCALE_LOAD_TIMEOUT, STEP_QUIET,
-                                                            warm.pop("scale"))
-                with phase(d, "100x: steps on the map's own timeline"):
-                    results["scale_map_steps"] = self.steps("scale (map timeline)", servers["scale"].url,
+                with phase(d, "100x: cold loads (and zoom in)"):
+                    scale_cold = ColdSeries("scale", measure.view_url(servers["scale"].url, LOAD_DATE),
+                                            self.plan.scale_cold, SCALE_LOAD_TIMEOUT,
+                                            {"date": LOAD_DATE, "zoom": (DEFAULT.lat, DEFAULT.lon, ZOOM_LEVEL),
+                                             "zoom_timeout_ms": ZOOM_TIMEOUT})
+                    self.cold_loads([scale_cold])
+                    results["scale_cold"] = scale_cold.results
+                    for i, load in enumerate(scale_cold.results):
+                        self.note_generated("scale", load.get("generated"))
+                        if (load.get("zoom") or {}).get("error"):
+                            self.errors.append(f"scale cold load {i + 1}: {load['zoom']['error']}")
+                with phase(d, "100x: steps on the map's own time bar"):
+                    results["scale_map_steps"] = self.steps("scale (map's time bar)", servers["scale"].url,
                                                             self.plan.scale_steps, SCALE_STEP_TIMEOUT,
-                                                            SCALE_LOAD_TIMEOUT, STEP_QUIET, warm.pop("scale", None),
-                                                            control="map")
+                                                            SCALE_LOAD_TIMEOUT, STEP_QUIET, "map",
+                                                            warm.pop("scale", None))
 
     def remove_scale_bundle(self, before: set[str]) -> None:
-        """The 100x app wrote its data bundle (several MB) under static/generated/: remove that one file."""
-        app_bundles = {u.rsplit("/", 1)[-1] for u in self.bundles.get("app", [])}
-        for url in self.bundles.get("scale", []):
-            name = url.rsplit("/", 1)[-1]
-            if name.startswith("map-data.") and name not in before and name not in app_bundles:
-                with contextlib.suppress(FileNotFoundError):
-                    (GENERATED / name).unlink()
-                    self.details.setdefault("removed", []).append(f"static/generated/{name}")
+        """The 100x app wrote its runtime script (several MB) and its level-of-detail files under static/generated/.
+        Remove them: the files the 100x pages loaded from there and every file their runtime scripts name, except
+        those that were there before the run and those the dashboard's or the floor server's pages loaded or
+        their runtimes name (the real data's files, kept)."""
+        keep = _with_named(self.generated.get("app", set()) | self.generated.get("floor", set()))
+        root = GENERATED.resolve()
+        for name in sorted(_with_named(self.generated.get("scale", set())) - keep):
+            if name.split("/")[0] in before:
+                continue
+            path = (GENERATED / name).resolve()
+            if root not in path.parents or not path.is_file():
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                self.details.setdefault("removed", []).append(f"static/generated/{name}")
+        if self.details.get("removed"):
+            removed = self.details["removed"]
+            self.details["removed"] = removed if len(removed) <= 10 else [*removed[:10], f"... {len(removed)} files"]
 
     # -------------------------------------------------------------------------------------------- figures
     def assemble(self, results: dict, started: float) -> dict:
@@ -307,8 +436,9 @@ class Run:
 
     def rows(self, r: dict) -> list[dict]:
         rows = []
-        cold, steps, naive = r.get("cold", []), r.get("steps", []), r.get("naive_steps", [])
+        cold, naive, map_steps = r.get("cold", []), r.get("naive_steps", []), r.get("map_steps", [])
         le = lambda limit: (lambda s: s["median"] <= limit)
+        median = lambda records, key: report.summary(_series(records, key))["median"]
         if cold:
             rows.append(row("cold_load", "Cold load: navigation to first map paint", _series(cold, "paint_ms"), "ms",
                             "<= 1500", le(1500)))
@@ -317,60 +447,55 @@ class Run:
         else:
             rows.append(failed("cold_load", "Cold load: navigation to first map paint", "ms", "<= 1500",
                                "no cold load finished"))
-        if steps:
-            rows.append(row("step", "Timeline step: key press to new day's shapes", _series(steps, "step_ms"), "ms",
-                            "median <= 60, p90 <= 100", lambda s: s["median"] <= 60 and s["p90"] <= 100))
-            rows.append(row("step_blank", "Blank map time per step", _series(steps, "blank_ms"), "ms", "0",
-                            lambda s: s["max"] == 0))
-            rows.append(row("step_map_message", "  of which: key press to the map's message arriving",
-                            _series(steps, "map_message_ms"), "ms"))
-            rows.append(row("step_after_message", "  of which: map's message to shapes updated",
-                            _series(steps, "map_message_to_map_ms"), "ms"))
-            rows.append(row("step_paint", "  key press to the next frame painted", _series(steps, "step_paint_ms"), "ms"))
-            rows.append(row("step_long_tasks", "  main-thread long tasks per step", _series(steps, "long_tasks_ms"),
+        # The floors: what Streamlit alone, and Streamlit with streamlit-folium and the same map, take (no targets).
+        floor_empty, floor_map = r.get("floor_empty_cold", []), r.get("floor_map_cold", [])
+        if floor_empty:
+            rows.append(row("floor_empty", "Floor: empty Streamlit page, cold load", _series(floor_empty, "paint_ms"),
                             "ms"))
-            rows.append(single("step_swaps", "Map iframe or container replaced during steps",
-                               sum(x.get("iframe_swaps", 0) + x.get("container_swaps", 0) for x in steps), "times",
-                               "0", lambda v: v == 0))
-            rows.append(single("step_lost", "Steps lost or undone (day never shown, or reverted)",
-                               sum(bool(x.get("lost")) for x in steps), "steps", "0", lambda v: v == 0))
         else:
-            rows.append(failed("step", "Timeline step: key press to new day's shapes", "ms",
-                               "median <= 60, p90 <= 100", "no step finished"))
-        map_steps = r.get("map_steps", [])
+            rows.append(failed("floor_empty", "Floor: empty Streamlit page, cold load", "ms", "",
+                               "no cold load of the empty page finished"))
+        if floor_map:
+            rows.append(row("floor_map", "Floor: the map alone in Streamlit (streamlit-folium), cold load",
+                            _series(floor_map, "paint_ms"), "ms"))
+            rows.append(row("floor_map_iframe", "  of which: navigation to the map's iframe in the page",
+                            _series(floor_map, "iframe_ms"), "ms"))
+        else:
+            rows.append(failed("floor_map", "Floor: the map alone in Streamlit (streamlit-folium), cold load", "ms",
+                               "", "no cold load of the map-alone page finished"))
+        if cold and floor_map:
+            rows.append(single("floor_diff", "Dashboard minus map-alone floor (difference of medians)",
+                               round(median(cold, "paint_ms") - median(floor_map, "paint_ms")), "ms"))
         if map_steps:
-            rows.append(row("map_step", "Timeline step on the map's own control: key press to new day's shapes",
+            rows.append(row("map_step", "Step on the map's own time bar: key press to new day's shapes",
                             _series(map_steps, "step_ms"), "ms", "median <= 60, p90 <= 100 (stretch 20)",
                             lambda s: s["median"] <= 60 and s["p90"] <= 100))
             rows.append(row("map_step_paint", "  key press to the next frame painted",
                             _series(map_steps, "step_paint_ms"), "ms"))
             rows.append(row("map_step_blank", "  blank map time per step", _series(map_steps, "blank_ms"), "ms", "0",
                             lambda s: s["max"] == 0))
+            rows.append(row("map_step_long_tasks", "  main-thread long tasks per step",
+                            _series(map_steps, "long_tasks_ms"), "ms"))
             rows.append(row("map_step_bytes", "  websocket bytes per step (the page told afterwards)",
                             _series(map_steps, "bytes_rerun"), "kB", "<= 20", lambda s: s["median"] <= 20, KB))
-            rows.append(single("map_step_lost", "  steps lost or undone", sum(bool(x.get("lost")) for x in map_steps),
-                               "steps", "0", lambda v: v == 0))
-        if naive and map_steps:
-            a = report.summary(_series(map_steps, "step_ms"))["median"]
-            b = report.summary(_series(naive, "step_ms"))["median"]
-            rows.append(single("map_speedup", "Naive / app step median, on the map's own control",
-                               round(b / a, 1) if a else None, "x", ">= 3", lambda v: v >= 3))
+            rows.append(single("map_step_swaps", "  map iframe or container replaced during steps",
+                               sum(x.get("iframe_swaps", 0) + x.get("container_swaps", 0) for x in map_steps), "times",
+                               "0", lambda v: v == 0))
+            rows.append(single("map_step_lost", "  steps lost or undone (day never shown, or reverted)",
+                               sum(bool(x.get("lost")) for x in map_steps), "steps", "0", lambda v: v == 0))
+        else:
+            rows.append(failed("map_step", "Step on the map's own time bar: key press to new day's shapes", "ms",
+                               "median <= 60, p90 <= 100 (stretch 20)", "no step finished"))
         if naive:
-            rows.append(row("naive_step", "Naive page (map rebuilt): timeline step", _series(naive, "step_ms"), "ms"))
+            rows.append(row("naive_step", "Naive page (map rebuilt): timeline step on its slider",
+                            _series(naive, "step_ms"), "ms"))
             rows.append(row("naive_blank", "Naive page: blank map time per step", _series(naive, "blank_ms"), "ms"))
-        if naive and steps:
-            a = report.summary(_series(steps, "step_ms"))["median"]
-            b = report.summary(_series(naive, "step_ms"))["median"]
-            rows.append(single("speedup", "Naive / app step median", round(b / a, 2) if a else None, "x", ">= 3",
-                               lambda v: v >= 3))
-        if steps:
-            rows.append(row("step_bytes", "Step payload: websocket bytes, key press to map update",
-                            _series(steps, "bytes_to_map"), "kB", "<= 20", lambda s: s["median"] <= 20, KB))
-            rows.append(row("step_bytes_rerun", "Step payload: websocket bytes, whole rerun",
-                            _series(steps, "bytes_rerun"), "kB", scale=KB))
-        if naive:
             rows.append(row("naive_step_bytes", "Naive page: step payload to map update",
                             _series(naive, "bytes_to_map"), "kB", scale=KB))
+        if naive and map_steps:
+            a, b = median(map_steps, "step_ms"), median(naive, "step_ms")
+            rows.append(single("map_speedup", "Naive / app step median, on the map's own time bar",
+                               round(b / a, 1) if a else None, "x", ">= 3", lambda v: v >= 3))
         if cold:
             rows.append(row("page_weight", "Page weight at cold load (HTTP, encoded)", _series(cold, "http_bytes"),
                             "kB", scale=KB))
@@ -390,32 +515,48 @@ class Run:
             rows.append(failed("rss_per_session", "Server RSS per extra session", "MB", "<= 10",
                                "sessions did not all load"))
         if self.scale:
-            label = f"{SCALE_FACTOR}x data"
-            scold, ssteps = r.get("scale_cold", []), r.get("scale_steps", [])
-            if scold:
-                rows.append(row("scale_cold_load", f"{label}: cold load", _series(scold, "paint_ms"), "ms", "<= 3000",
-                                le(3000)))
-                rows.append(row("scale_page_weight", f"{label}: page weight (HTTP, encoded)",
-                                _series(scold, "http_bytes"), "kB", scale=KB))
+            rows += self.scale_rows(r)
+        return rows
+
+    def scale_rows(self, r: dict) -> list[dict]:
+        rows = []
+        label = f"{SCALE_FACTOR}x data"
+        scold, smap = r.get("scale_cold", []), r.get("scale_map_steps", [])
+        if scold:
+            rows.append(row("scale_cold_load", f"{label}: cold load", _series(scold, "paint_ms"), "ms", "<= 3000",
+                            lambda s: s["median"] <= 3000))
+            rows.append(row("scale_page_weight", f"{label}: page weight (HTTP, encoded)",
+                            _series(scold, "http_bytes"), "kB", scale=KB))
+            rows.append(row("scale_generated_bytes", f"{label}: bytes fetched from {GENERATED_PATH} (cold load)",
+                            _series(scold, "generated_bytes"), "kB", scale=KB))
+            zooms = [x["zoom"] for x in scold if x.get("zoom")]
+            used = sorted({z["zoom"] for z in zooms if z.get("zoom") is not None}) or [ZOOM_LEVEL]
+            zoom_label = (f"{label}: zoom in to {'/'.join(map(str, used))}: setZoom to full detail drawn "
+                          f"(data-kcm-lod 2)")
+            if zooms and all(z.get("skipped") for z in zooms):
+                rows.append(na("scale_zoom", zoom_label, "ms", zooms[0]["skipped"]))
+            elif any(z.get("zoom_ms") is not None for z in zooms):
+                rows.append(row("scale_zoom", zoom_label, [z.get("zoom_ms") for z in zooms], "ms"))
+                rows.append(row("scale_zoom_paint", "  setZoom to the next frame painted",
+                                [z.get("zoom_paint_ms") for z in zooms], "ms"))
+                rows.append(row("scale_zoom_bytes", f"  bytes fetched from {GENERATED_PATH} for it",
+                                [z.get("zoom_bytes") for z in zooms], "kB", scale=KB))
             else:
-                rows.append(failed("scale_cold_load", f"{label}: cold load", "ms", "<= 3000",
-                                   "the 100x app did not load"))
-            if ssteps:
-                rows.append(row("scale_step", f"{label}: timeline step", _series(ssteps, "step_ms"), "ms", "<= 250",
-                                le(250)))
-                rows.append(row("scale_blank", f"{label}: blank map time per step", _series(ssteps, "blank_ms"), "ms",
-                                "0", lambda s: s["max"] == 0))
-                rows.append(row("scale_long_tasks", f"{label}: main-thread long tasks per step",
-                                _series(ssteps, "long_tasks_ms"), "ms"))
-                rows.append(row("scale_step_bytes", f"{label}: step payload to map update",
-                                _series(ssteps, "bytes_to_map"), "kB", scale=KB))
-            smap = r.get("scale_map_steps", [])
-            if smap:
-                rows.append(row("scale_map_step", f"{label}: step on the map's own control", _series(smap, "step_ms"),
-                                "ms", "<= 250", le(250)))
-            elif self.plan.scale_slider:
-                rows.append(failed("scale_step", f"{label}: timeline step", "ms", "<= 250",
-                                   "no step finished at 100x"))
+                rows.append(failed("scale_zoom", zoom_label, "ms", "", "no zoom in finished"))
+        else:
+            rows.append(failed("scale_cold_load", f"{label}: cold load", "ms", "<= 3000", "the 100x app did not load"))
+        if smap:
+            rows.append(row("scale_map_step", f"{label}: step on the map's own time bar", _series(smap, "step_ms"),
+                            "ms", "<= 250", lambda s: s["median"] <= 250))
+            rows.append(row("scale_map_step_paint", "  key press to the next frame painted",
+                            _series(smap, "step_paint_ms"), "ms"))
+            rows.append(row("scale_map_blank", f"{label}: blank map time per step", _series(smap, "blank_ms"), "ms",
+                            "0", lambda s: s["max"] == 0))
+            rows.append(row("scale_map_long_tasks", f"{label}: main-thread long tasks per step",
+                            _series(smap, "long_tasks_ms"), "ms"))
+        else:
+            rows.append(failed("scale_map_step", f"{label}: step on the map's own time bar", "ms", "<= 250",
+                               "no step finished at 100x"))
         return rows
 
 

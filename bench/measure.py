@@ -1,6 +1,8 @@
-"""The measurements: cold load, timeline steps (time, blank time, bytes) and server memory with open sessions."""
+"""The measurements: cold loads (the dashboard, the floor pages), timeline steps (time, blank time, bytes), the
+zoom into full detail, and server memory with open sessions."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from urllib.parse import urlencode
@@ -12,23 +14,27 @@ from bench.pages import HttpBytes, WsFrames, bytes_to_map, collect_blocked, new_
 from geo.catalog import LAYER_IDS
 
 LOAD_DONE = "() => window.__kb && window.__kb.paint !== null"
+TEXT_DONE = "() => window.__kbText && window.__kbText.paint !== null"
+ZOOM_DONE = "() => window.__kbZoom && window.__kbZoom.paint !== null"
 MAP_DRAWN = """([sel, date]) => {
   const f = document.querySelector(sel);
   let d = null;
   try { d = f && f.contentDocument; } catch (e) { d = null; }
   const c = d && d.querySelector(".leaflet-container");
-  return !!(c && c.getAttribute("data-kcm-date") === date && d.querySelector("path.kcm-feature"));
-}"""
-BUNDLE_URLS = """(sel) => {
-  const f = document.querySelector(sel);
-  const d = f && f.contentDocument;
-  return d ? Array.from(d.scripts).map((s) => s.src).filter((s) => s.includes("map-data.")) : [];
-}"""
+  return !!(c && c.getAttribute("data-kcm-date") === date && (/*DRAWN*/)(c) > 0);
+}""".replace("/*DRAWN*/", probes.DRAWN)
+NO_LOD = "n/a: the map has no levels of detail"
 
 
-def view_url(base_url: str, date: str) -> str:
-    """The dashboard's share link for `date` with every layer on (the naive page reads only `date`)."""
-    return f"{base_url}/?{urlencode({'date': date, 'layers': ','.join(LAYER_IDS)})}"
+def generated_urls(page) -> list[str]:
+    """Every file the map's iframe on `page` loaded from /app/static/generated/ (probes.GENERATED_URLS)."""
+    return page.evaluate(probes.GENERATED_URLS, [probes.MAP_IFRAME, probes.GENERATED_PATH])
+
+
+def view_url(base_url: str, date: str, **extra: str) -> str:
+    """The dashboard's share link for `date` with every layer on (the naive page reads only `date`); `extra`
+    parameters go after (the floor page's `floor`)."""
+    return f"{base_url}/?{urlencode({'date': date, 'layers': ','.join(LAYER_IDS), **extra})}"
 
 
 def wait_map(page, date: str, timeout_ms: float) -> None:
@@ -46,39 +52,109 @@ def settle(page, ws: WsFrames, mark: int, quiet_s: float, cap_s: float) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- cold load
-def cold_load(browser, base_url: str, date: str, timeout_ms: float, weigh: bool = True) -> dict:
-    """One load in a fresh context (empty cache): navigation start to the first frame showing the day's map.
+def cold_load(browser, url: str, timeout_ms: float, *, date: str | None = None, text: str | None = None,
+              weigh: bool = True, zoom: tuple[float, float, int] | None = None,
+              zoom_timeout_ms: float = 60_000) -> dict:
+    """One load of `url` in a fresh context (empty cache): navigation start to the first frame showing the page.
 
+    With `date`, a page with the map: the first frame after the map's container says that day with features
+    drawn (probes.load_probe). With `text` instead, a page without a map (the empty floor page): the first frame
+    after that text is in the page (probes.text_probe). Same clock, same definition of the painted frame.
     With `weigh`, waits for the first runs to end (and late requests) so that the byte counts are the whole
-    load's; without, the bytes are those received by the first paint."""
-    context = new_context(browser, init_script=probes.load_probe(date))
+    load's; without, the bytes are those received by the first paint. With `zoom` = (lat, lon, level), then
+    measures the zoom into full detail on the loaded map (zoom_in)."""
+    if (date is None) == (text is None):
+        raise ValueError("cold_load needs either date (a map page) or text (a page without a map)")
+    init = probes.load_probe(date) if date is not None else probes.text_probe(text)
+    context = new_context(browser, init_script=init)
     try:
         page = context.new_page()
         http = HttpBytes(context, page)
         ws = WsFrames(page)
         started = time.monotonic()
-        page.goto(view_url(base_url, date), wait_until="commit", timeout=timeout_ms)
-        page.wait_for_function(LOAD_DONE, timeout=timeout_ms, polling=50)
-        record = page.evaluate("() => window.__kb.result()")
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function(LOAD_DONE if date is not None else TEXT_DONE, timeout=timeout_ms, polling=50)
         wall_ms = (time.monotonic() - started) * 1000
+        record = page.evaluate("() => window.__kb.result()" if date is not None else "() => window.__kbText")
         navigation = page.evaluate("""() => { const n = performance.getEntriesByType("navigation")[0];
             return n ? {response_end: n.responseEnd, dom_content_loaded: n.domContentLoadedEventEnd} : {}; }""")
         ws_at_paint = sum(f.size for f in ws.frames)
-        if weigh:
+        generated_at_paint = http.bytes_under(probes.GENERATED_PATH)[0]
+        settled_at = time.monotonic()
+        if weigh or zoom:
             settle(page, ws, 0, quiet_s=0.5, cap_s=15)  # the first run's remaining messages, late requests
-        bundle = page.evaluate(BUNDLE_URLS, probes.MAP_IFRAME)
-        return {
+        wall = {"load": round(wall_ms / 1000, 2), "settle": round(time.monotonic() - settled_at, 2)}
+        out = {
             "paint_ms": record["paint"], "dom_ms": record["done"], "wall_ms": wall_ms,
-            "dom_content_loaded_ms": navigation.get("dom_content_loaded"), "iframe_ms": record["frameAt"],
-            "leaflet_ms": record["containerAt"],
-            "features": record["features"], "apply_ms": record["applyMs"],
+            "dom_content_loaded_ms": navigation.get("dom_content_loaded"),
             "http_bytes": http.total if weigh else None, "http_requests": http.requests if weigh else None,
             "largest": http.largest(5) if weigh else None, "ws_bytes_to_paint": ws_at_paint,
-            "ws_bytes_load": sum(f.size for f in ws.frames) if weigh else None, "bundle": bundle,
+            "ws_bytes_load": sum(f.size for f in ws.frames) if weigh else None,
         }
+        if date is not None:
+            generated, generated_requests = http.bytes_under(probes.GENERATED_PATH)
+            out.update({
+                "iframe_ms": record["frameAt"], "leaflet_ms": record["containerAt"], "features": record["features"],
+                "apply_ms": record["applyMs"], "generated_bytes_to_paint": generated_at_paint,
+                "generated_bytes": generated if weigh else None,
+                "generated_requests": generated_requests if weigh else None,
+                "lod": page.evaluate(LOD_NOW, probes.MAP_IFRAME),
+            })
+        if zoom:
+            zoomed_at = time.monotonic()
+            try:
+                out["zoom"] = zoom_in(page, http, *zoom, timeout_ms=zoom_timeout_ms)
+            except (RuntimeError, PlaywrightTimeout) as exc:  # the load's figures stand; the zoom's error is kept
+                out["zoom"] = {"error": str(exc).splitlines()[0]}
+            wall["zoom"] = round(time.monotonic() - zoomed_at, 2)
+        # Every file requested from /app/static/generated/ (the runtime, level-of-detail files), from the byte
+        # counter (asking the page would wait for its main thread, busy after a zoom at 100x).
+        out["generated"] = http.urls_under(probes.GENERATED_PATH)
+        out["wall_s"] = wall  # where the harness's time went (not a measurement)
+        return out
     finally:
         collect_blocked(context)
         context.close()
+
+
+LOD_NOW = """(sel) => {
+  const f = document.querySelector(sel);
+  let d = null;
+  try { d = f && f.contentDocument; } catch (e) { d = null; }
+  const c = d && d.querySelector(".leaflet-container");
+  return c ? c.getAttribute("data-kcm-lod") : null;
+}"""
+
+
+def zoom_in(page, http: HttpBytes, lat: float, lon: float, level: int, timeout_ms: float) -> dict:
+    """On a drawn map: from the call of map.setZoom(level) (centred on lat, lon; a zoom further in if the map's
+    data say level 2 starts there) to the container saying data-kcm-lod == "2" (probes.ZOOM_IN), and the bytes
+    fetched from /app/static/generated/ for it.
+
+    Skipped, with {"skipped": NO_LOD}, when the container has no data-kcm-lod."""
+    mark = http.mark()
+    started = page.evaluate(probes.ZOOM_IN, [probes.MAP_IFRAME, lat, lon, level])
+    if started.get("error"):
+        raise RuntimeError(f"zoom in: {started['error']}")
+    if started.get("lod") is None:
+        return {"lod": None, "skipped": NO_LOD}
+    try:
+        page.wait_for_function(ZOOM_DONE, timeout=timeout_ms, polling=50)
+    except PlaywrightTimeout:
+        state = page.evaluate("() => window.__kbZoom")
+        target = started.get("zoom_target", level)
+        raise RuntimeError(f"zoom in to {target}: data-kcm-lod did not become \"2\" within {timeout_ms / 1000:.0f} s "
+                           f"(it was {started['lod']!r} before; then {state.get('lods')})") from None
+    record = page.evaluate("() => window.__kbZoom")
+    # The map drew from responses that have arrived; their CDP events may still be on their way to us.
+    deadline = time.monotonic() + 5
+    while http.pending_under(probes.GENERATED_PATH, mark) and time.monotonic() < deadline:
+        page.wait_for_timeout(25)
+    page.wait_for_timeout(100)
+    fetched, requests = http.bytes_under(probes.GENERATED_PATH, mark)
+    return {**started, "zoom": started.get("zoom_target", level), "zoom_ms": record["done"] - record["start"],
+            "zoom_paint_ms": record["paint"] - record["start"], "zoom_lods": record["lods"],
+            "zoom_bytes": fetched, "zoom_requests": requests}
 
 
 # ---------------------------------------------------------------------------------------------- steps
@@ -92,8 +168,8 @@ class Tab:
         self.ws = WsFrames(self.page)
         self.day: str | None = None
 
-    def open(self, base_url: str, day: str, timeout_ms: float) -> None:
-        self.page.goto(view_url(base_url, day), wait_until="commit", timeout=timeout_ms)
+    def open(self, base_url: str, day: str, timeout_ms: float, **extra: str) -> None:
+        self.page.goto(view_url(base_url, day, **extra), wait_until="commit", timeout=timeout_ms)
         self.day = day
 
     def close(self) -> None:
@@ -143,30 +219,26 @@ def _split(record: dict, frames, times: list[float]) -> dict:
     return out
 
 
-SLIDER_STATE = """(sel) => {
-  const e = document.querySelector(sel);
-  return {slider: e && e.getAttribute("aria-valuetext"), url_date: new URLSearchParams(location.search).get("date"),
-          focused: document.activeElement === e};
-}"""
-
-
 CONTROLS = {
-    # The dashboard's slider: a Streamlit widget, so a step is a rerun of the page script.
-    "slider": (probes.FOCUS_SLIDER, probes.SLIDER),
-    # The map's own timeline: the step is drawn in the browser, and the page is told afterwards.
+    # The naive page's Streamlit slider: a step is a rerun of the page script, which rebuilds the map.
+    "naive_slider": (probes.FOCUS_SLIDER, probes.SLIDER),
+    # The dashboard's timeline, the map's own time bar: the step is drawn in the browser, the page told afterwards.
     "map": (probes.FOCUS_MAP_RANGE, probes.MAP_IFRAME),
 }
 
 
 def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step_timeout_ms: float,
-                quiet_s: float = 0.5, load_quiet_s: float = 1.5, tab: Tab | None = None,
-                control: str = "slider") -> tuple[list[dict], list[str]]:
+                control: str, quiet_s: float = 0.5, load_quiet_s: float = 1.5,
+                tab: Tab | None = None) -> tuple[list[dict], list[str]]:
     """Run the planned key presses on one page; each step measured inside the page (bench/probes.py).
 
     `tab`, if given, is a page already opened (drawn or not yet) at the plan's first day: the first range uses
     it instead of loading the page again. The tab is closed at the end.
+    `control` is a key of CONTROLS: the key presses go to that control, focused from inside the page. Each
+    press waits for the previous step's rerun to finish and the socket to be quiet for `quiet_s`, except that
+    the last step's rerun is not waited for (the page is closed after it; its `bytes_rerun` is None).
     A key press whose day never shows on the map within `step_timeout_ms` is recorded as lost (with what the
-    slider, the address and the map said), and the page is opened again at the day the next press starts from.
+    control, the address and the map said), and the page is opened again at the day the next press starts from.
     """
     tab = tab or Tab(browser)
     page, ws = tab.page, tab.ws
@@ -188,10 +260,12 @@ def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step
 
     opened: list[float] = []
     try:
-        for start, moves in steps_plan:
+        final = (len(steps_plan) - 1, len(steps_plan[-1][1]) - 1) if steps_plan else None
+        for range_index, (start, moves) in enumerate(steps_plan):
             open_at(start)
             previous = start
-            for key, target in moves:
+            for move_index, (key, target) in enumerate(moves):
+                last = (range_index, move_index) == final
                 focus_js, focus_arg = CONTROLS[control]
                 if not page.evaluate(focus_js, focus_arg):
                     errors.append(f"the {control} timeline cannot take the focus")
@@ -214,20 +288,29 @@ def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step
                     page.wait_for_function("() => window.__kb.done !== null", timeout=step_timeout_ms, polling=50)
                 except PlaywrightTimeout:
                     state = {**page.evaluate("() => window.__kb.result()"),
-                             **page.evaluate(SLIDER_STATE, probes.SLIDER)}
+                             **page.evaluate(probes.STEP_STATE, [probes.MAP_IFRAME, probes.SLIDER])}
                     frames = ws.since(mark)
+                    said = (f"the map's time bar {state['map_range']!r}" if control == "map"
+                            else f"the slider {state['slider']!r}")
                     results.append({"from": before, "to": target, "key": key, "lost": True, "reverted": False,
-                                    "key_target": state["keyTarget"], "map_date": state["date"], "slider": state["slider"],
+                                    "key_target": state["keyTarget"], "map_date": state["date"],
+                                    "slider": state["slider"], "map_range": state["map_range"],
                                     "url_date": state["url_date"], "key_seen": state["key"] is not None,
                                     "reruns": sum(f.kind == "script_finished" for f in frames)})
                     errors.append(f"step {before} -> {target} ({key}): the map did not show {target} within "
-                                  f"{step_timeout_ms / 1000:.0f} s; the map says {state['date']}, the slider "
-                                  f"{state['slider']!r}, the address {state['url_date']}; the key went to "
-                                  f"{state['keyTarget']}")
+                                  f"{step_timeout_ms / 1000:.0f} s; the map says {state['date']}, {said}, "
+                                  f"the address {state['url_date']}; the key went to {state['keyTarget']}")
                     open_at(target)
                     previous = target
                     continue
-                settled = settle(page, ws, mark, quiet_s=quiet_s, cap_s=step_timeout_ms / 1000)
+                # After the series' last step nothing follows on this page (it is closed): its rerun is not waited
+                # for (only its painted frame), so its whole-rerun bytes and long tasks are not known.
+                if last:
+                    settled = None
+                    with contextlib.suppress(PlaywrightTimeout):
+                        page.wait_for_function("() => window.__kb.paint !== null", timeout=5000, polling=20)
+                else:
+                    settled = settle(page, ws, mark, quiet_s=quiet_s, cap_s=step_timeout_ms / 1000)
                 record = page.evaluate("() => window.__kb.result()")
                 frames = ws.since(mark)
                 to_map, map_seen = bytes_to_map(frames)
@@ -240,11 +323,13 @@ def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step
                     "blank_spans": record["blanks"], "iframe_swaps": record["frameSwaps"],
                     "container_swaps": record["containerSwaps"], "apply_ms": record["applyMs"],
                     "features": record["features"],
-                    "bytes_to_map": to_map, "map_delta_seen": map_seen, "bytes_rerun": sum(f.size for f in frames),
+                    "bytes_to_map": to_map, "map_delta_seen": map_seen,
+                    "bytes_rerun": None if last else sum(f.size for f in frames),
                     "frames": len(frames), "ref_hash_frames": sum(f.kind == "ref_hash" for f in frames),
                     "reruns": sum(f.kind == "script_finished" for f in frames), "settled": settled,
                     "wall_s": round(time.monotonic() - pressed, 2),
-                    "long_tasks_ms": record["busy"], "busy_until_ms": record["busyUntil"],
+                    "long_tasks_ms": None if last else record["busy"],
+                    "busy_until_ms": None if last else record["busyUntil"],
                 })
                 previous = target
     except PlaywrightTimeout as exc:

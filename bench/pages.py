@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from urllib.parse import urlsplit
 
 from bench.support import block_outside_requests
 
@@ -93,27 +94,60 @@ def bytes_to_map(frames: list[Frame]) -> tuple[int, bool]:
 
 
 class HttpBytes:
-    """Encoded bytes of every HTTP response of a page (the frames it holds included), from CDP's Network domain."""
+    """Encoded bytes of every HTTP response of a page (the frames it holds included), from CDP's Network domain.
+
+    Requests are numbered in the order they are sent, so that `mark()` / `bytes_under(prefix, since)` can count
+    what a later action (a zoom) fetched."""
 
     def __init__(self, context, page):
         self.total = 0
         self.requests = 0
         self.by_url: dict[str, int] = {}
-        self._urls: dict[str, str] = {}
+        self._sent: dict[str, tuple[int, str]] = {}  # requestId: (order sent, URL without query)
+        self.finished: list[tuple[int, str, int]] = []  # (order sent, URL, encoded bytes)
         self.cdp = context.new_cdp_session(page)
-        self.cdp.on("Network.requestWillBeSent", self._sent)
-        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.on("Network.requestWillBeSent", self._on_sent)
+        self.cdp.on("Network.loadingFinished", self._on_finished)
+        self.cdp.on("Network.loadingFailed", self._on_failed)
         self.cdp.send("Network.enable")
 
-    def _sent(self, event) -> None:
-        self._urls[event["requestId"]] = event["request"]["url"]
+    def _on_sent(self, event) -> None:
+        # A redirect sends the same requestId again: it keeps its first number.
+        if event["requestId"] not in self._sent:
+            self._sent[event["requestId"]] = (len(self._sent), event["request"]["url"].split("?")[0].split("#")[0])
 
-    def _finished(self, event) -> None:
+    def _on_finished(self, event) -> None:
         size = int(event.get("encodedDataLength") or 0)
         self.total += size
         self.requests += 1
-        url = self._urls.get(event["requestId"], "?").split("?")[0]
+        order, url = self._sent.get(event["requestId"], (-1, "?"))
         self.by_url[url] = self.by_url.get(url, 0) + size
+        self.finished.append((order, url, size))
+
+    def _on_failed(self, event) -> None:
+        order, url = self._sent.get(event["requestId"], (-1, "?"))
+        self.finished.append((order, url, 0))
+
+    def pending_under(self, path_prefix: str, since: int = 0) -> int:
+        """Requests under `path_prefix` sent at or after `since` whose response has not finished (or failed)."""
+        done = {order for order, _, _ in self.finished}
+        return sum(1 for order, url in self._sent.values()
+                   if order >= since and order not in done and urlsplit(url).path.startswith(path_prefix))
+
+    def mark(self) -> int:
+        """The number of requests sent so far: `bytes_under(..., since=mark)` counts only later ones."""
+        return len(self._sent)
+
+    def bytes_under(self, path_prefix: str, since: int = 0) -> tuple[int, int]:
+        """(bytes, requests) of the finished responses whose URL path starts with `path_prefix`, sent at or after
+        `since`."""
+        hits = [size for order, url, size in self.finished
+                if order >= since and urlsplit(url).path.startswith(path_prefix)]
+        return sum(hits), len(hits)
+
+    def urls_under(self, path_prefix: str) -> list[str]:
+        """The URLs (without query) requested so far whose path starts with `path_prefix`."""
+        return sorted({url for _, url in self._sent.values() if urlsplit(url).path.startswith(path_prefix)})
 
     def largest(self, n: int = 5) -> list[tuple[str, int]]:
         return sorted(self.by_url.items(), key=lambda item: -item[1])[:n]

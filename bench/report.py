@@ -28,6 +28,17 @@ def failed(key: str, label: str, unit: str, target: str, reason: str) -> dict:
             "max": None, "unit": unit, "target": target, "met": False if target else None, "failed": reason}
 
 
+def na(key: str, label: str, unit: str, reason: str) -> dict:
+    """A measurement that does not apply to this app (`reason` says why, e.g. "n/a: the map has no levels of
+    detail"): no figure, no target; the table shows the reason."""
+    return {"key": key, "metric": label, "median": None, "p10": None, "p90": None, "n": 0, "min": None, "max": None,
+            "unit": unit, "target": "", "met": None, "na": reason}
+
+
+def _label(r: dict) -> str:
+    return r["metric"] + (f" [{r['na']}]" if r.get("na") else "")
+
+
 def _fmt(value) -> str:
     if value is None:
         return "-"
@@ -42,8 +53,8 @@ def _fmt(value) -> str:
 
 def table(rows: list[dict]) -> str:
     header = ("metric", "median", "p10", "p90", "unit", "target", "met")
-    lines = [(r["metric"] + (f" [n={r['n']}]" if r["n"] > 1 else ""), _fmt(r["median"]), _fmt(r["p10"]),
-              _fmt(r["p90"]), r["unit"], r["target"] or "-",
+    lines = [(_label(r) + (f" [n={r['n']}]" if r["n"] > 1 else ""), "n/a" if r.get("na") else _fmt(r["median"]),
+              _fmt(r["p10"]), _fmt(r["p90"]), r["unit"], r["target"] or "-",
               "FAILED" if r.get("failed") else {True: "yes", False: "NO", None: ""}[r["met"]]) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
     fmt = lambda cells: "  ".join(
@@ -58,7 +69,8 @@ def markdown(rows: list[dict]) -> str:
     for r in rows:
         met = "FAILED" if r.get("failed") else {True: "yes", False: "**no**", None: ""}[r["met"]]
         n = f" (n={r['n']})" if r["n"] > 1 else ""
-        label = "↳ " + r["metric"].strip() if r["metric"].startswith(" ") else r["metric"]
-        out.append(f"| {label}{n} | {_fmt(r['median'])} | {_fmt(r['p10'])} | {_fmt(r['p90'])} | {r['unit']} "
+        label = "↳ " + _label(r).strip() if r["metric"].startswith(" ") else _label(r)
+        median = "n/a" if r.get("na") else _fmt(r["median"])
+        out.append(f"| {label}{n} | {median} | {_fmt(r['p10'])} | {_fmt(r['p90'])} | {r['unit']} "
                    f"| {r['target'] or '-'} | {met} |")
     return "\n".join(out)
