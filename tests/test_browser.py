@@ -571,6 +571,38 @@ def place_label_boxes(page) -> list[dict]:
         return {id: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })""")
 
 
+def test_a_broken_detail_file_leaves_the_coarse_map_and_says_so_in_the_popup(session):
+    s = session()
+    page = s.open("/?date=2020-11-24", "2020-11-24")
+    wait_url_matches_map(page)
+    # Finer shapes that are not JSON, and details the server fails to give.
+    page.route("**/app/static/generated/map-lod*", lambda route: route.fulfill(status=200, body="{not json",
+                                                                             content_type="application/json"))
+    page.route("**/app/static/generated/map-details-*", lambda route: route.fulfill(status=500, body="boom"))
+    visible = leaflet(page).get_attribute("data-kcm-visible")
+    map_frame(page).evaluate("map.setView([39.6389, 46.5464], 12)")
+    with expecting(page, "zoom 12 with broken files: the attempt ends and the coarse shapes stay"):
+        page.frame_locator(MAP_IFRAME).locator(".leaflet-container:not([data-kcm-lod-loading])").wait_for(
+            state="attached", timeout=STEP_MS)
+        wait_query(page, zoom="12")
+    assert leaflet(page).get_attribute("data-kcm-lod") == "0"
+    assert map_frame(page).evaluate("map._kcm.byId['ceded_lachin'].level") == 0
+    assert paths(page, ".kcm-feature").count() == int(visible)
+
+    map_frame(page).evaluate("map.setView([39.65, 46.7], 9)")
+    wait_query(page, zoom="9")
+    point = point_inside(page, ".kcm-f-peacekeeping_zone")
+    offset = page.locator(MAP_IFRAME).bounding_box()
+    page.mouse.click(offset["x"] + point["x"], offset["y"] + point["y"])
+    popup = page.frame_locator(MAP_IFRAME).locator(".kcm-pop")
+    with expecting(page, "a popup whose details cannot be loaded says so"):
+        popup.locator(".kcm-pop-failed").wait_for(timeout=STEP_MS)
+    assert popup.get_attribute("data-feature") == "peacekeeping_zone"
+    assert "Russian peacekeeping zone" in popup.inner_text()  # what the map has is still shown
+    assert popup.locator(".kcm-pop-loading").count() == 0
+    assert s.blocked == [] and s.page_errors == [], (s.blocked, s.page_errors)
+
+
 def test_an_invalid_parameter_shows_a_notice_and_the_defaults(session):
     s = session()
     page = s.open("/?date=2020-13-45&zoom=abc", "2020-11-24")

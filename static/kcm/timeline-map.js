@@ -41,6 +41,7 @@
     this.fetched = {};  // url -> promise of its JSON
     this.details = {};  // feature id -> the properties its popup needs beyond the core
     this.detailQuotes = {};
+    this.detailsFailed = {};  // details url -> true once, to say so in the popup
     var self = this;
     var count = 0;
     Object.keys(data.features).forEach(function (id) { count += data.features[id].features.length; });
@@ -337,10 +338,14 @@
   };
 
   Controller.prototype.popupHtml = function (feature, layer) {
-    var loading = this.loadDetails(feature);
+    var self = this, cell = this.lod && this.lod.cells[feature.properties.cell];
+    var failed = cell && this.detailsFailed[cell.details];
+    if (failed) delete this.detailsFailed[cell.details];  // said once; the next opening tries again
+    var loading = failed ? null : this.loadDetails(feature);
     if (loading) {
-      // Shown at once with what the map has; filled in when the cell's details arrive.
-      loading.then(function () { if (layer.isPopupOpen()) layer.getPopup().update(); }, function () {});
+      // Shown at once with what the map has; filled in when the cell's details arrive, or says they did not.
+      var update = function () { if (layer.isPopupOpen()) layer.getPopup().update(); };
+      loading.then(update, function () { self.detailsFailed[cell.details] = true; update(); });
     }
     var p = L.extend({}, feature.properties, this.details[feature.properties.id] || {});
     var info = this.layerInfo[p.layer];
@@ -367,6 +372,10 @@
     if (p.note) html += "<div class='kcm-pop-note'>" + esc(p.note) + "</div>";
     html += "<div class='kcm-pop-sources'><b>Sources:</b> " + (p.sources || []).map(esc).join("; ") + "</div>";
     if (loading) html += "<div class='kcm-pop-loading'>Loading names, sources and quotes…</div>";
+    if (failed) {
+      html += "<div class='kcm-pop-failed'>The names in other languages, the sources and the article's quotes " +
+        "could not be loaded from the dashboard. Close this and open it again to retry.</div>";
+    }
     var quotes = this.detailQuotes[p.id] || (this.data.quotes && this.data.quotes[p.id]) || [];
     if (quotes.length) {
       html += "<div class='kcm-pop-quotes'><b>The article says:</b><ul>" + quotes.map(function (q) {
