@@ -32,10 +32,10 @@ def map_bundle() -> dict:
     """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
     assets.use_local_assets()
     data = load()
-    served = mapdata.write_served(data["layers"], data["base"], data["claims"])
+    full = mapdata.bundle(data["layers"], data["base"], data["claims"])
+    served = mapdata.write_served(full, data["layers"])
     # The standalone export cannot fetch anything: it carries every detail inline.
-    whole = mapdata.runtime_script(mapdata.to_script(mapdata.bundle(data["layers"], data["base"], data["claims"])))
-    return {"url": served["url"], "standalone_script": whole}
+    return {"url": served["url"], "standalone_script": mapdata.runtime_script(mapdata.to_script(full))}
 
 
 def load_or_stop() -> dict:

@@ -110,19 +110,20 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def served_bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame],
-                  claims: pd.DataFrame) -> tuple[dict, dict[str, str]]:
-    """The runtime's data and the files the map fetches on demand, as {file stem: JSON text}.
+def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict, dict[str, str]]:
+    """The runtime's data and the files the map fetches on demand, as {file stem: JSON text}, from `full`
+    (what `bundle()` gives, left as it is: the standalone export is made from it too) and the layers it came from.
 
-    The data is `bundle()`'s, with each feature's properties cut to CORE_FIELDS plus a `cell` and its
-    timeline to dates and statuses, its geometry at level 0, and `lod`: the levels (from which zoom each
-    serves) and the cells (bounding box of their features; the stems of their geometry and details files).
+    The data is `full`, with each feature's properties cut to CORE_FIELDS plus a `cell` and its timeline to
+    dates and statuses, its geometry at level 0, and `lod`: the levels (from which zoom each serves) and the
+    cells (bounding box of their features; the stems of their geometry and details files).
     """
-    full = bundle(layers, base, claims)
-    quotes = full.pop("quotes")
+    quotes = full["quotes"]
     shapes = {row.id: row.geometry for frame in layers.values() for row in frame.itertuples()}
     cells: dict[str, dict] = {}
-    for collection in full["features"].values():
+    served_features = {}
+    for layer_id, collection in full["features"].items():
+        lean = []
         for feature in collection["features"]:
             props, geometry = feature["properties"], shapes[feature["properties"]["id"]]
             key = cell_of(geometry.bounds)
@@ -134,10 +135,11 @@ def served_bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDa
                 cell["quotes"][props["id"]] = quotes[props["id"]]
             for level in LEVELS[1:] if not is_point(geometry) else ():
                 cell["levels"][level.level][props["id"]] = level_geometry(geometry, level)
-            feature["properties"] = {**{k: props[k] for k in CORE_FIELDS if k in props}, "cell": key,
-                                     "timeline": [{"date": c["date"], "status": c["status"]}
-                                                  for c in props.get("timeline") or []]}
-            feature["geometry"] = level_geometry(geometry, LEVELS[0])
+            lean.append({**feature, "geometry": level_geometry(geometry, LEVELS[0]),
+                         "properties": {**{k: props[k] for k in CORE_FIELDS if k in props}, "cell": key,
+                                        "timeline": [{"date": c["date"], "status": c["status"]}
+                                                     for c in props.get("timeline") or []]}})
+        served_features[layer_id] = {**collection, "features": lean}
     files: dict[str, str] = {}
     index = {}
     for key in sorted(cells):
@@ -154,13 +156,14 @@ def served_bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDa
         files[f"map-details-{key}"] = _json({"features": cell["details"], "quotes": cell["quotes"]})
         entry["details"] = f"map-details-{key}"
         index[key] = entry
-    full["lod"] = {"levels": [{"level": l.level, "min_zoom": l.min_zoom} for l in LEVELS], "cells": index}
-    return full, files
+    lod = {"levels": [{"level": l.level, "min_zoom": l.min_zoom} for l in LEVELS], "cells": index}
+    data = {k: v for k, v in full.items() if k != "quotes"}
+    return {**data, "features": served_features, "lod": lod}, files
 
 
-def write_served(layers, base, claims, static_root: Path = STATIC) -> dict:
+def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: Path = STATIC) -> dict:
     """Write the files of `served_bundle` and the runtime that names them; returns {"url", "script"}."""
-    data, files = served_bundle(layers, base, claims)
+    data, files = served_bundle(full, layers)
     urls = {stem: write_file(text, stem, "json", static_root) for stem, text in files.items()}
     for entry in data["lod"]["cells"].values():
         entry["geometry"] = {level: urls[stem] for level, stem in entry["geometry"].items()}

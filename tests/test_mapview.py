@@ -89,7 +89,7 @@ def test_the_standalone_export_is_one_offline_file(layers, base, claims):
 
 # ------------------------------------------------------------------------------------- levels of detail
 def test_served_bundle_keeps_what_a_step_needs_and_files_the_rest_by_cell(layers, base, claims):
-    data, files = mapdata.served_bundle(layers, base, claims)
+    data, files = mapdata.served_bundle(mapdata.bundle(layers, base, claims), layers)
     features = [f for collection in data["features"].values() for f in collection["features"]]
     assert {f["properties"]["id"] for f in features} == {i for frame in layers.values() for i in frame.id}
     for feature in features:
@@ -115,7 +115,7 @@ def test_each_level_is_within_its_tolerance_and_finer_than_the_last(layers, base
     import shapely
     from shapely.geometry import shape
 
-    data, files = mapdata.served_bundle(layers, base, claims)
+    data, files = mapdata.served_bundle(mapdata.bundle(layers, base, claims), layers)
     stored = {row.id: row.geometry for frame in layers.values() for row in frame.itertuples()}
     level0 = {f["properties"]["id"]: shape(f["geometry"]) for c in data["features"].values() for f in c["features"]}
     by_level = {0: level0, 1: {}, 2: {}}
@@ -137,7 +137,7 @@ def test_each_level_is_within_its_tolerance_and_finer_than_the_last(layers, base
 
 
 def test_cells_cover_their_features_and_are_found_from_a_view(layers, base, claims):
-    data, _ = mapdata.served_bundle(layers, base, claims)
+    data, _ = mapdata.served_bundle(mapdata.bundle(layers, base, claims), layers)
     for collection in data["features"].values():
         for feature in collection["features"]:
             frame = layers[feature["properties"]["layer"]]
@@ -155,10 +155,10 @@ def test_served_files_are_written_by_content_and_named_in_the_runtime(layers, ba
         target = assets.local_path(url, tmp_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(assets.local_path(url, STATIC), target)
-    served = mapdata.write_served(layers, base, claims, static_root=tmp_path)
+    served = mapdata.write_served(mapdata.bundle(layers, base, claims), layers, static_root=tmp_path)
     written = sorted(p.name for p in (tmp_path / "generated").iterdir())
     assert served["url"].rsplit("/", 1)[1] in written
     named = [n for n in written if n.endswith(".json")]
     assert named and all(f"/app/static/generated/{n}" in served["script"] for n in named)
-    again = mapdata.write_served(layers, base, claims, static_root=tmp_path)
+    again = mapdata.write_served(mapdata.bundle(layers, base, claims), layers, static_root=tmp_path)
     assert again["url"] == served["url"] and sorted(p.name for p in (tmp_path / "generated").iterdir()) == written
