@@ -309,7 +309,7 @@ class Run:
         self.details["cpu_busy_before"] = machine.busy_share(cpu, now)
         results: dict = {}
         try:
-            self.measure_all(results, generated_before)
+            self.measure_all(results)
         finally:
             self.remove_scale_bundle(generated_before)
         self.details["load_average_after"] = os.getloadavg()
@@ -319,7 +319,7 @@ class Run:
                                  "servers_and_browser": round(cpu.children_user + cpu.children_system, 1)}
         return self.assemble(results, started)
 
-    def measure_all(self, results: dict, generated_before: set[str]) -> None:
+    def measure_all(self, results: dict) -> None:
         d = self.details
         with tempfile.TemporaryDirectory(prefix="kcm-bench-") as tmp, contextlib.ExitStack() as stack:
             with phase(d, "start servers" + (", write the 100x data" if self.scale else "")

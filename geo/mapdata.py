@@ -174,7 +174,7 @@ def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: P
 
 def to_script(data: dict) -> str:
     # "</" is escaped so that the same text can also sit inside an inline <script> element.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+    text = _json(data).replace("</", "<\\/")
     return f"window.KCM_DATA={text};\n"
 
 

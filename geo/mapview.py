@@ -92,14 +92,14 @@ class ApplyState(MacroElement):
         self.state = _js(state)
 
 
-def timeline_map(runtime_url: str, base: str, initial: dict | None = None) -> TimelineMap:
+def timeline_map(runtime_url: str, base: str) -> TimelineMap:
     """The map shell. Its script depends only on the base map and the bundle: the component is never rebuilt
     by a change of date, layers, selection or view."""
     tiles = TILES.get(base)
     # Starts where a link with no view would: the requested view follows in the first state update.
     fmap = TimelineMap(runtime_url, location=(DEFAULT.lat, DEFAULT.lon), zoom_start=DEFAULT.zoom, min_zoom=5, max_zoom=16,
                        control_scale=True, **(tiles if tiles else {"tiles": None}))
-    Controller({"offline": tiles is None, "state": initial, "attribution": ATTRIBUTION}).add_to(fmap)
+    Controller({"offline": tiles is None, "attribution": ATTRIBUTION}).add_to(fmap)
     return fmap
 
 

@@ -82,7 +82,7 @@
     if (data.timeline) this.timeControl(data.timeline);
     this.drift = null;
     setInterval(function () { self.followAddress(); }, 250);
-    map.on("zoomend", function () { self.declutterLabels(); });
+    map.on("zoomend resize", function () { self.declutterLabels(); });
     if (this.lod) {
       map.on("moveend", function () { self.refine(); });
       map.getContainer().setAttribute("data-kcm-lod", "0");
@@ -565,7 +565,7 @@
     }
     var wanted = {};
     this.state.layers.forEach(function (id) { wanted[id] = true; });
-    var visible = 0;
+    var visible = 0, toggled = false;
     for (var id in this.byId) {
       var entry = this.byId[id];
       var p = entry.feature.properties;
@@ -578,6 +578,7 @@
         else this.map.removeLayer(entry.layer);
         if (!show && label) this.map.removeLayer(label);
         entry.shown = show;
+        toggled = true;
       }
       if (show) {
         visible += 1;
@@ -587,7 +588,9 @@
         }
       }
     }
-    this.declutterLabels();
+    // Which names fit changes only with the places shown or the zoom (zoomend): the page's echo of a step the
+    // map has already drawn changes neither.
+    if (toggled) this.declutterLabels();
     var legend = this.legendControl && this.legendControl.getContainer();
     if (legend) {
       Array.prototype.forEach.call(legend.querySelectorAll("[data-layer]"), function (row) {
