@@ -15,6 +15,7 @@ from bench.support import REPO_ROOT
 
 DATA = REPO_ROOT / "data"
 STEP_DEGREES = 0.003  # copies sit on a 10 x 10 grid of this spacing
+LINKS = ("settlement", "group")  # properties that name another feature (a cell's settlement, a claim's group)
 
 
 def _shift(coords, dx: float, dy: float):
@@ -41,8 +42,11 @@ def scale_layer(collection: dict, factor: int) -> dict:
         dx, dy = (k % 10) * STEP_DEGREES, (k // 10) * STEP_DEGREES
         for feature in collection["features"]:
             original = feature["properties"]["id"]
-            copy = {**feature, "properties": {**feature["properties"], "id": copy_id(original, k)},
-                    "geometry": _shift_geometry(feature["geometry"], dx, dy)}
+            props = {**feature["properties"], "id": copy_id(original, k)}
+            for link in LINKS:  # what the copy refers to is the copy of the same k
+                if props.get(link):
+                    props[link] = copy_id(props[link], k)
+            copy = {**feature, "properties": props, "geometry": _shift_geometry(feature["geometry"], dx, dy)}
             if "id" in feature:
                 copy["id"] = copy_id(original, k)
             features.append(copy)
@@ -70,6 +74,11 @@ def build(target: Path, factor: int = 100, source: Path = DATA) -> dict:
         features += len(scaled["features"])
         (target / "layers" / path.name).write_text(json.dumps(scaled, ensure_ascii=False), encoding="utf-8")
     shutil.copytree(source / "base", target / "base", dirs_exist_ok=True)
+    cells = source / "base" / "cells.geojson"
+    if cells.exists():  # each copy of a settlement governs the copy of its cell
+        scaled_cells = scale_layer(json.loads(cells.read_text(encoding="utf-8")), factor)
+        (target / "base" / "cells.geojson").write_text(json.dumps(scaled_cells, ensure_ascii=False), encoding="utf-8")
+    shutil.copytree(source / "curated", target / "curated", dirs_exist_ok=True)
     shutil.copytree(source / "article", target / "article", dirs_exist_ok=True)
     claims = scale_claims(json.loads((source / "claims.json").read_text(encoding="utf-8")), factor)
     (target / "claims.json").write_text(json.dumps(claims, ensure_ascii=False, indent=1), encoding="utf-8")

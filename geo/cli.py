@@ -10,7 +10,7 @@ import sys
 import click
 
 from geo import claims as claims_mod
-from geo import geojson, layers, state
+from geo import geojson, layers, settlements, state
 from geo.errors import DataFileError, GeoError, InvalidInput
 
 
@@ -76,15 +76,43 @@ def build():
 def where(lat, lon, day):
     """Who held the point LAT LON (decimal degrees) on a date, and which layers contain it."""
     loaded = layers.load_layers()
-    zone = state.conflict_zone(layers.load_base())
-    _print_json(state.where(loaded, zone, lat, lon, day))
+    base = layers.load_base()
+    _print_json(state.where(loaded, state.conflict_zone(base), lat, lon, day, cells=base["cells"]))
+
+
+@main.command()
+@click.argument("name")
+def place(name):
+    """One place by any of its names (Khankendi, Stepanakert, Ստեփանակերտ) or its id: names, coordinates,
+    district and its dated events with their sources, as one JSON object."""
+    records = settlements.load()
+    found = settlements.find(name, records)
+    if not found:
+        close = settlements.search(name, records, limit=5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InvalidInput(f"no place is called {name!r}{hint}")
+    if len(found) > 1:
+        raise InvalidInput(f"{len(found)} places are called {name!r}: give one of the ids {', '.join(found)}")
+    _print_json(settlements.describe(found[0], records))
+
+
+@main.command()
+@click.option("--date", "day", type=_DateType(), required=True, help="A day from 2020-09-27 to 2020-12-01.")
+def areas(day):
+    """The km² held that day by each side (and contested or of unknown date), and each as a share of the area
+    held by Armenian forces on 26 Sep 2020."""
+    from geo import areas as areas_mod
+
+    parts = areas_mod.pieces(layers.load_layers(), layers.load_base()["cells"])
+    _print_json(areas_mod.areas_on(parts, day))
 
 
 @main.command()
 def claims():
     """The article's claims as a JSON list, with the features their places fall in."""
-    table = claims_mod.load_claims()
-    joins = claims_mod.place_joins(table, layers.load_layers())
+    loaded = layers.load_layers()
+    table = claims_mod.with_groups_expanded(claims_mod.load_claims(), loaded)
+    joins = claims_mod.place_joins(table, loaded)
     records = claims_mod.to_records(table)
     for record in records:
         found = joins[joins.claim == record["id"]]

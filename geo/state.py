@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from geo.catalog import CEASEFIRE_DATE, LAYER_IDS, TIMELINE_END, TIMELINE_START
+from geo.crs import LOCAL_METRIC, WGS84
 from geo.errors import InvalidInput
 
 PEACEKEEPING_LAYERS = ("peacekeeping_zone", "lachin_corridor")
@@ -99,8 +100,24 @@ def conflict_zone(base: dict[str, gpd.GeoDataFrame]):
     return shapely.union_all(base["districts"].geometry.values)
 
 
-def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day) -> dict:
-    """Who held the point on `day`, whether peacekeepers were there, and which layers contain it."""
+def nearest_settlement(settlements: gpd.GeoDataFrame, point: shapely.Point) -> dict | None:
+    """The located settlement nearest to `point` (WGS84), with its distance in km (measured in LOCAL_METRIC)."""
+    if settlements is None or settlements.empty:
+        return None
+    here = gpd.GeoSeries([point], crs=WGS84).to_crs(LOCAL_METRIC).iloc[0]
+    distances = settlements.geometry.to_crs(LOCAL_METRIC).distance(here)
+    best = distances.idxmin()
+    return {"id": settlements.loc[best, "id"], "name_en": settlements.loc[best, "name_en"],
+            "distance_km": round(float(distances.loc[best]) / 1000, 2)}
+
+
+def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day, cells: gpd.GeoDataFrame | None = None) -> dict:
+    """Who held the point on `day`, whether peacekeepers were there, and which layers contain it.
+
+    Inside the area drawn settlement by settlement (`cells`), the answer is the status of the settlement whose
+    cell holds the point (`settlement`), which says whether the capture was announced, denied or admitted;
+    `nearest_settlement` is the closest located one, which need not be the same where points are sparse.
+    """
     point = parse_point(lat, lon)
     day = parse_date(day)
     state = state_on(layers, day)
@@ -108,11 +125,22 @@ def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day) -> dict:
     polygons = state[state.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
     hits = polygons[polygons.geometry.intersects(point)]
     controller = None
-    if zone.intersects(point):
+    settlement = None
+    places = layers.get("settlements")
+    cell = cells[cells.geometry.intersects(point)] if cells is not None else None
+    if cell is not None and len(cell) and places is not None:
+        place = places.set_index("id").loc[cell.settlement.iloc[0]]
+        change = status_on(place.timeline, day.isoformat())
+        settlement = {"id": cell.settlement.iloc[0], "name_en": place.name_en, "status": change["status"],
+                      "tone": change["tone"], "since": change["date"], "sources": change.get("sources", [])}
+        controller = change["controller"]
+    elif zone.intersects(point):
         # The latest change among the features covering the point decides; "before the timeline" is oldest.
         claims = hits[hits.controller.notna()].copy()
         claims["since"] = claims.status_since.fillna("0000-00-00")
         controller = claims.sort_values(["since", "id"]).controller.iloc[-1] if len(claims) else "azerbaijan"
     peacekeepers = day >= CEASEFIRE_DATE and bool(hits.layer.isin(PEACEKEEPING_LAYERS).any())
     return {"lat": point.y, "lon": point.x, "date": day.isoformat(), "controller": controller,
-            "peacekeepers": peacekeepers, "layers": sorted(set(hits.layer)), "features": sorted(hits.id)}
+            "peacekeepers": peacekeepers, "settlement": settlement,
+            "nearest_settlement": nearest_settlement(places, point),
+            "layers": sorted(set(hits.layer)), "features": sorted(hits.id)}

@@ -1,20 +1,23 @@
 """The build: Natural Earth and GeoNames in, the committed layers under data/ out.
 
-Steps: base (countries, NKAO, line of contact, districts) -> gazetteer (places) -> conflict layers -> save.
+Steps: load (registry packages and the curated tables of data/curated) -> base (countries, NKAO, line of
+contact, districts) -> places -> settlements (their dated statuses from the event log) -> cells (the land
+nearest each settlement) -> conflict layers -> save.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import geopandas as gpd
-from shapely.geometry import LineString, Point, Polygon
+import shapely
+from shapely.geometry import LineString, Point
 from shapely.ops import unary_union
 
-from geo import geojson
-from geo.build import base, curated, sources
-from geo.catalog import LAYERS_BY_ID
+from geo import geojson, settlements
+from geo.build import base, cells, curated, sources
+from geo.catalog import CEASEFIRE_DATE, LAYERS_BY_ID, STATUSES
 from geo.crs import EQUAL_AREA, LOCAL_METRIC, WGS84
 from geo.errors import SourceChanged
 from geo.paths import BASE_DIR, DATA, LAYERS_DIR
@@ -31,17 +34,28 @@ def _km2(geom) -> float:
     return round(float(gpd.GeoSeries([geom], crs=LOCAL_METRIC).to_crs(EQUAL_AREA).area.iloc[0]) / 1e6, 1)
 
 
-def _row(event: curated.Event, geometry, names: dict) -> dict:
+def feature_timeline(records: settlements.Records, feature_id: str) -> list[dict]:
+    """A hand-built feature's dated changes, from the event log."""
+    events = records.events[records.events.subject == feature_id]
+    if events.empty:
+        raise SourceChanged(f"the event log has no events for the feature {feature_id}")
+    return [{"date": e.date, "status": e.status, "tone": None, "controller": e.controller,
+             "sources": e.sources.split(";")} for e in events.itertuples()]
+
+
+def _row(event: curated.Event, geometry, names: dict, records: settlements.Records) -> dict:
+    timeline = feature_timeline(records, event.id)
     return {
         "id": event.id, "layer": event.layer, **names, "precision": event.precision,
-        "sources": list(event.sources), "timeline": [asdict(c) for c in event.changes], "note": event.note,
-        "figures": event.figures or None, "geometry": geometry,
+        "sources": sorted({s for change in timeline for s in change["sources"]}), "timeline": timeline,
+        "note": event.note, "figures": event.figures or None, "geometry": geometry,
     }
 
 
 def _static_row(id_, layer, names, precision, sources_, status, controller, note, geometry) -> dict:
     return {"id": id_, "layer": layer, **names, "precision": precision, "sources": list(sources_),
-            "timeline": [{"date": None, "status": status, "controller": controller, "source": sources_[0]}],
+            "timeline": [{"date": None, "status": status, "tone": None, "controller": controller,
+                          "sources": list(sources_)}],
             "note": note, "figures": None, "geometry": geometry}
 
 
@@ -133,7 +147,8 @@ def process_places(cities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                                                     names[f].replace(" / ", ";").split(";")]] if n})
         rows.append({"id": place.id, "layer": "places", **names, "precision": "exact_admin" if place.geonameid else
                      "approximate", "sources": list(place.sources),
-                     "timeline": [{"date": None, "status": place.role, "controller": None, "source": place.sources[0]}],
+                     "timeline": [{"date": None, "status": place.role, "tone": None, "controller": None,
+                                   "sources": list(place.sources)}],
                      "note": place.notes or "", "figures": None, "geonameid": place.geonameid, "country": place.country,
                      "population": population, "population_note": place.population_note,
                      "unverified_names": list(place.unverified), "search_names": search, "geometry": point})
@@ -148,7 +163,77 @@ def process_labels(cities: gpd.GeoDataFrame, place_ids: set[int]) -> gpd.GeoData
     return frame.rename(columns={"name": "name_en"})
 
 
-def process_conflict(built: dict) -> dict[str, gpd.GeoDataFrame]:
+# A cell shows on the map's "captured" layer from the first day something is announced, admitted or unknown
+# about its settlement; before that the layer of the area held on 26 Sep shows it.
+SHOWN_FROM = ("unknown", "contested", "claimed", "confirmed", "taken_undated", "partial", "not_taken", "taken_after")
+NKAO_DISTRICTS = ("khojavend", "khojaly", "khankendi", "shusha", "martakert")
+
+
+def _names(row) -> dict:
+    return {"name_en": row.name_en, "name_az": row.name_az, "name_hy": row.name_hy, "name_ru": row.name_ru}
+
+
+def process_settlements(records: settlements.Records) -> gpd.GeoDataFrame:
+    """The located settlements as points, each with its dated statuses and every event with its sources."""
+    starts = settlements.first_announcements(records)
+    rows = []
+    for row in records.settlements.itertuples():
+        if row.lat is None:
+            continue
+        timeline = settlements.timeline(row.id, records, starts)
+        rows.append({"id": row.id, "layer": "settlements", **_names(row), "other_names": row.other_names,
+                     "district": row.district, "nkr_region": row.nkr_region,
+                     "precision": "settlement_point" if row.coord_quality == "high" else "approximate",
+                     "sources": sorted({s for e in timeline for s in e["sources"]}),
+                     "timeline": timeline, "history": settlements.history(row.id, records),
+                     "coord_quality": row.coord_quality, "coord_url": row.coord_url, "coord_page": row.coord_page,
+                     "note": "", "figures": None, "geometry": Point(row.lon, row.lat)})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84).to_crs(LOCAL_METRIC)
+
+
+def process_cells(points: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, held) -> gpd.GeoDataFrame:
+    """Every settlement's cell of the area held on 26 Sep (the reference layer the areas are measured on)."""
+    held_points = points[[t[0]["tone"] == "held" for t in points.timeline]]
+    parts = cells.held_parts(districts, held)
+    frame = cells.build_cells(held_points[["id", "geometry"]], parts)
+    cells.check_partition(frame, parts)
+    uncelled = frame.attrs["uncelled"]
+    frame = frame.rename(columns={"id": "settlement"})
+    frame.insert(0, "id", [f"cell_{s}" for s in frame.settlement])
+    frame.attrs["uncelled"] = uncelled
+    return frame
+
+
+def captured_from_cells(all_cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The cells whose settlement changed hands (or may have), with the statuses from the first change on."""
+    by_id = points.set_index("id")
+    rows = []
+    for cell in all_cells.itertuples():
+        place = by_id.loc[cell.settlement]
+        shown = [i for i, e in enumerate(place.timeline) if e["tone"] in SHOWN_FROM]
+        if not shown:
+            continue
+        timeline = place.timeline[shown[0]:]
+        rows.append({"id": f"captured_{cell.settlement}", "layer": "captured", **{f: place[f] for f in NAME_FIELDS},
+                     "precision": "approximate", "sources": sorted({s for e in timeline for s in e["sources"]}),
+                     "timeline": timeline, "settlement": cell.settlement, "group": f"captured_{cell.district}",
+                     "note": "The land nearer to this settlement than to any other located one, inside the area "
+                             "held on 26 Sep: an approximation, not a front line.",
+                     "figures": None, "geometry": cell.geometry})
+    return _frame(rows)
+
+
+def peacekeeping_geometry(all_cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame, corridor):
+    """The cells of the former oblast still Armenian-held (or split) on 10 Nov, and the corridor."""
+    day = CEASEFIRE_DATE.isoformat()
+    by_id = points.set_index("id")
+    held = [cell.geometry for cell in all_cells.itertuples() if cell.district in NKAO_DISTRICTS and
+            STATUSES[settlements.status_on(by_id.loc[cell.settlement].timeline, day)["tone"]].controller
+            != "azerbaijan"]
+    return shapely.make_valid(unary_union([*held, corridor]))
+
+
+def process_conflict(built: dict, records: settlements.Records, points: gpd.GeoDataFrame) -> dict:
     districts = built["districts"].set_index("district")
     nkao, line = built["nkao"], built["line"]
     zone = unary_union(list(districts.geometry))
@@ -160,62 +245,57 @@ def process_conflict(built: dict) -> dict[str, gpd.GeoDataFrame]:
     status_held = "held by Armenian forces on 26 Sep 2020 (1994 line of contact)"
     held_rows = [_static_row(f"held_{d}", "armenian_held_1994", {**names[d], "name_en": f"{names[d]['name_en']} "
                              "(Armenian-held part)" if held_in[d].area < 0.99 * districts.loc[d, "geometry"].area
-                             else names[d]["name_en"]}, "approximate", (NE_LINE, NE_RAYON,
-                             "facts brief §3 (districts held before 27 Sep 2020)"), status_held, "armenian_forces",
+                             else names[d]["name_en"]}, "approximate", ("natural_earth",), status_held,
+                             "armenian_forces",
                              "Cut along Natural Earth's 1994 line, prolonged 5 km at each end to the border.", geom)
                  for d, geom in held_in.items()]
     held_rows.append(_static_row("held_nkao", "armenian_held_1994",
                                  {"name_en": "Nagorno-Karabakh (Armenian-held part of the NKAO)", "name_az": "Dağlıq Qarabağ",
                                   "name_hy": "Լեռնային Ղարաբաղ", "name_ru": "Нагорный Карабах"},
-                                 "approximate", (NE_LINE, NE_NKAO), status_held, "armenian_forces",
+                                 "approximate", ("natural_earth",), status_held, "armenian_forces",
                                  "Parts of the NKAO east of the 1994 line were held by Azerbaijan.", held_nkao))
 
     corridor_road = gpd.GeoSeries([LineString(curated.CORRIDOR_ROAD)], crs=WGS84).to_crs(LOCAL_METRIC).iloc[0]
     # 2.5 km each side of the road; the round cap takes in Stepanakert, and the border cuts the Kornidzor end.
     corridor = corridor_road.buffer(2500.0).intersection(zone)
-    hadrut_edge = gpd.GeoSeries([LineString(curated.HADRUT_NORTH_EDGE)], crs=WGS84).to_crs(LOCAL_METRIC).iloc[0]
-    south_of_edge = Polygon([*hadrut_edge.coords, (hadrut_edge.coords[-1][0], -200_000),
-                             (hadrut_edge.coords[0][0], -200_000)])
-    shusha_held = districts.loc["shusha", "geometry"].intersection(held)
-    captured_geoms = {
-        "captured_hadrut": held_nkao.intersection(south_of_edge).difference(shusha_held),
-        "captured_shusha": shusha_held,
-        **{f"captured_{d}": held_in[d] for d in ("jabrayil", "fuzuli", "zangilan", "qubadli")},
-    }
-    captured_rows = [_row(e, captured_geoms[e.id], {**(names[e.district] if e.district else
-                     {"name_en": "", "name_az": "Hadrut", "name_hy": "Հադրութ", "name_ru": "Гадрут"}),
-                     "name_en": e.name_en}) for e in curated.CAPTURED]
+    all_cells = process_cells(points, built["districts"], held)
     ceded_geoms = {"ceded_agdam": held_in["agdam"], "ceded_kalbajar": held_in["kalbajar"],
                    "ceded_lachin": held_in["lachin"].difference(corridor)}
-    ceded_rows = [_row(e, ceded_geoms[e.id], {**names[e.district], "name_en": e.name_en}) for e in curated.CEDED]
-    peacekeeping = held_nkao.difference(unary_union(list(captured_geoms.values())))
+    ceded_rows = [_row(e, ceded_geoms[e.id], {**names[e.district], "name_en": e.name_en}, records)
+                  for e in curated.CEDED]
+    peacekeeping = peacekeeping_geometry(all_cells, points, corridor)
     pk_names = {"name_en": "Russian peacekeeping zone", "name_az": "Rusiya sülhməramlı kontingentinin məsuliyyət zonası",
                 "name_hy": "Ռուսական խաղաղապահ առաքելության գոտի", "name_ru": "Зона ответственности российских миротворцев"}
     corridor_names = {"name_en": "Lachin corridor", "name_az": "Laçın dəhlizi", "name_hy": "Լաչինի միջանցք",
                       "name_ru": "Лачинский коридор"}
     transport_rows = [_row(e, gpd.GeoSeries([LineString(curated.TRANSPORT_LINES[e.id])], crs=WGS84)
                            .to_crs(LOCAL_METRIC).iloc[0], {"name_en": e.name_en, "name_az": None, "name_hy": None,
-                                                          "name_ru": None}) for e in curated.TRANSPORT]
+                                                          "name_ru": None}, records) for e in curated.TRANSPORT]
     nkao_row = _static_row("nkao_1991", "nkao_1991",
                            {"name_en": "Nagorno-Karabakh Autonomous Oblast (1991 boundary)",
                             "name_az": "Dağlıq Qarabağ Muxtar Vilayəti", "name_hy": "Լեռնային Ղարաբաղի ինքնավար մարզ",
-                            "name_ru": "Нагорно-Карабахская автономная область"}, "exact_admin", (NE_NKAO,),
+                            "name_ru": "Нагорно-Карабахская автономная область"}, "exact_admin", ("natural_earth",),
                            "the Soviet oblast's boundary in 1991 (a reference line)", None,
                            "Natural Earth's lines leave gaps of up to 244 m: endpoints within 500 m were snapped.", nkao)
     line_row = _static_row("contact_line_1994", "contact_line_1994",
                            {"name_en": "Line of contact (1994 ceasefire)", "name_az": "Təmas xətti",
-                            "name_hy": "Շփման գիծ", "name_ru": "Линия соприкосновения"}, "exact_admin", (NE_LINE,),
-                           "the line of contact from the 1994 ceasefire until 27 Sep 2020", None,
+                            "name_hy": "Շփման գիծ", "name_ru": "Линия соприкосновения"}, "exact_admin",
+                           ("natural_earth",), "the line of contact from the 1994 ceasefire until 27 Sep 2020", None,
                            "Natural Earth's line; it ends 0.6-0.7 km short of the borders.", line)
     return {
-        "nkao_1991": _frame([nkao_row]),
-        "contact_line_1994": _frame([line_row]),
-        "armenian_held_1994": _frame(held_rows),
-        "captured": _frame(captured_rows),
-        "ceded": _frame(ceded_rows),
-        "peacekeeping_zone": _frame([_row(curated.PEACEKEEPING, peacekeeping, pk_names)]),
-        "lachin_corridor": _frame([_row(curated.CORRIDOR, corridor, corridor_names)]),
-        "transport_links": _frame(transport_rows),
+        "layers": {
+            "nkao_1991": _frame([nkao_row]),
+            "contact_line_1994": _frame([line_row]),
+            "armenian_held_1994": _frame(held_rows),
+            "captured": captured_from_cells(all_cells, points),
+            "ceded": _frame(ceded_rows),
+            "peacekeeping_zone": _frame([_row(curated.PEACEKEEPING, peacekeeping, pk_names, records)]),
+            "lachin_corridor": _frame([_row(curated.CORRIDOR, corridor, corridor_names, records)]),
+            "transport_links": _frame(transport_rows),
+        },
+        "cells": _frame([{"id": c.id, "settlement": c.settlement, "district": c.district, "geometry": c.geometry}
+                         for c in all_cells.itertuples()]),
+        "uncelled": all_cells.attrs.get("uncelled", {}),
     }
 
 
@@ -237,16 +317,27 @@ def run(data_dir: Path = DATA) -> dict:
     src = load_sources()
     cities = load_cities(src["cities"])
     # Process
+    records = settlements.load()
+    settlements.check_dates(records, dt.date(2020, 9, 26), dt.date(2026, 12, 31))
     built = process_base(src, cities)
     places = process_places(cities)
-    layers = {**process_conflict(built), "places": places}
+    points = process_settlements(records)
+    conflict = process_conflict(built, records, points)
+    layers = {**conflict["layers"], "settlements": points, "places": places}
+    feature_ids = {i for frame in layers.values() for i in frame.id}
+    settlements.load(feature_ids=feature_ids)  # every event's subject exists
     base_layers = {
         "countries": process_countries(built["countries"]),
         "districts": process_districts(built["districts"]),
         "labels": process_labels(cities, {p.geonameid for p in curated.PLACES if p.geonameid}),
+        "cells": conflict["cells"],
     }
     # Save
     save(layers, base_layers, data_dir)
     return {"corrected_villages": built["corrected_villages"],
             "nkao_km2": _km2(built["nkao"]),
-            "layers": {name: len(frame) for name, frame in layers.items()}}
+            "layers": {name: len(frame) for name, frame in layers.items()},
+            "uncelled": conflict["uncelled"],
+            "settlements": {"settlements": len(records.settlements), "located": int(records.settlements.lat.notna().sum()),
+                            "events": len(records.events), "sources": len(records.sources),
+                            "cells": len(conflict["cells"])}}

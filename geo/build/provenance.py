@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from geo.build import curated, sources
+from geo.build import sources
 from geo.catalog import LAYERS, PRECISION
 from geo.paths import DATA
 
@@ -26,13 +26,20 @@ METHODS = {
     "layers/armenian_held_1994.geojson": (["natural_earth_qgis", "natural_earth_admin0"],
         "The NKAO plus the seven districts, split along the 1994 line prolonged 5 km at each end; the western side, "
         "cut per district."),
-    "layers/captured.geojson": (["natural_earth_qgis"],
-        "Armenian-held parts of Jabrayil, Fuzuli, Zangilan, Qubadli and Shusha districts, dated by announcement; "
-        "the Hadrut area is the held NKAO south of a hand-drawn line (approximate)."),
+    "base/cells.geojson": (["natural_earth_qgis", "curated/settlements.csv"],
+        "Voronoi cells of the located settlements, per district, clipped to the district's part west of the 1994 "
+        "line: they partition the area held on 26 Sep in the four southern districts and the former oblast."),
+    "layers/settlements.geojson": (["curated/settlements.csv", "curated/events.csv", "curated/sources.csv"],
+        "The gazetteer's located settlements, each with its dated statuses derived from the event log "
+        "(rules in geo/settlements.py) and every event with its sources."),
+    "layers/captured.geojson": (["base/cells.geojson", "curated/events.csv"],
+        "The cells whose settlement's capture was announced, admitted or is undated, with the statuses from the "
+        "first change on (approximate)."),
     "layers/ceded.geojson": (["natural_earth_qgis"],
         "Armenian-held parts of Agdam, Kalbajar (Soviet-era, outside the NKAO) and Lachin (less the corridor)."),
     "layers/peacekeeping_zone.geojson": (["natural_earth_qgis"],
-        "The Armenian-held NKAO less the captured Hadrut area and Shusha district (approximate)."),
+        "The cells of the former oblast whose settlement was still Armenian-held (or split) on 10 Nov, and the "
+        "corridor (approximate)."),
     "layers/lachin_corridor.geojson": (["natural_earth_admin0"],
         "A hand-drawn Stepanakert - Lachin - Kornidzor road buffered 2.5 km each side in a local LAEA projection, "
         "clipped to Azerbaijan."),
@@ -41,7 +48,7 @@ METHODS = {
         "Key towns from GeoNames with curated names in four languages (each checked against GeoNames' alternate "
         "names unless marked unverified); Hadrut and Martakert from Wikipedia coordinates; Stepanakert's population "
         "corrected (GeoNames: 2,100)."),
-    "claims.json": ([], "Hand-curated from the article; verdicts against the reference brief."),
+    "claims.json": (["curated/sources.csv"], "Hand-curated from the article; each verdict cites public sources."),
 }
 
 
@@ -56,13 +63,22 @@ def write(report: dict, data_dir: Path = DATA) -> None:
         files[name] = {"sources": keys, "method": method, "sha256": sources.sha256_of(path) if path.exists() else None}
     document = {
         "sources": {s.key: _source_record(s) for s in sources.ALL_SOURCES},
-        "curated_evidence": "facts brief (shared/reference/karabakh-2020-facts.md), items named per feature",
+        "curated_evidence": "data/curated/events.csv (one row per event, with source ids) and "
+                            "data/curated/sources.csv (outlet, date, title and address of every source)",
+        "settlements": report.get("settlements", {}),
         "precision_classes": PRECISION,
         "files": files,
         "build": {"nkao_km2": report["nkao_km2"], "border_corrected_at": report["corrected_villages"]},
     }
     (data_dir / "provenance.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (data_dir / "SOURCES.md").write_text(_markdown(document), "utf-8")
+
+
+def _settlement_summary(figures: dict) -> str:
+    if not figures:
+        return ""
+    return (f"{figures['settlements']} settlements, {figures['located']} of them located; "
+            f"{figures['events']} events citing {figures['sources']} sources; {figures['cells']} cells.")
 
 
 def _markdown(document: dict) -> str:
@@ -82,17 +98,18 @@ def _markdown(document: dict) -> str:
         lines.append(f"| `{name}` | {', '.join(f['sources']) or 'curated'} | {f['method']} |")
     lines += ["", "## Layers", ""]
     lines += [f"- `{layer.id}`: {layer.title}. {layer.description}." for layer in LAYERS]
-    lines += ["", "## Dated events (curated)", "", "| feature | date | status | source |", "|---|---|---|---|"]
-    for event in (*curated.CAPTURED, *curated.CEDED, curated.PEACEKEEPING, curated.CORRIDOR, *curated.TRANSPORT):
-        for change in event.changes:
-            lines.append(f"| `{event.id}` | {change.date} | {change.status} | {change.source} |")
+    lines += ["", "## Settlements and events", "",
+              "The gazetteer (`curated/settlements.csv`), the event log (`curated/events.csv`) and the sources "
+              "(`curated/sources.csv`, each with its address) are hand-curated and checked by the build against "
+              "their schemas (`*.schema.json`). " + _settlement_summary(document["settlements"]), ""]
     lines += ["", "## Known limitations", "",
               "- Natural Earth 1:10m is generalized: district edges are 1-9 km between vertices, so district areas "
               "deviate from official figures (see `area_deviation_pct` in base/districts.geojson).",
-              "- Captures are dated per district by the day Azerbaijan announced the main town; villages taken on "
-              "other days, and ground taken outside these districts, are not drawn.",
-              "- The Hadrut area, the peacekeeping zone, the corridor road and the transport links are hand-built "
-              "approximations (precision `approximate`).",
+              "- Captures are dated settlement by settlement, by the day Azerbaijan announced them; that is one side's "
+              "word, and the map says where the other side denied or admitted it. Land is given to the nearest "
+              "located settlement: where few settlements are located, cells are large and their dates coarse.",
+              "- The peacekeeping zone, the corridor road and the transport links are approximations "
+              "(precision `approximate`).",
               "- Positions changed after 10 Nov (e.g. Khtsaberd and Hin Tagher on 12 Dec) are outside the timeline.",
               f"- The NKAO polygon is {document['build']['nkao_km2']} km2 against 4,388 km2 official.", ""]
     return "\n".join(lines)
