@@ -12,7 +12,7 @@ claims = data["claims"]
 current = common.view_from_link()
 text, meta = common.article()
 
-st.markdown("#### The article's claims, checked against the reference data")
+st.markdown("#### The article's claims, checked against public sources")
 st.caption(f"“{common.md_escape(meta.get('title', ''))}”, {common.md_escape(meta.get('publisher', ''))}, "
            f"{common.md_escape(meta.get('date_published', ''))}. Each statement is a claim to check, not a fact.")
 
@@ -50,6 +50,10 @@ st.dataframe(
 )
 st.caption(f"{len(shown)} of {len(claims)} claims shown. Verdicts: "
            + "; ".join(f"**{k}**: {common.md_escape(v)}" for k, v in common.verdict_meanings().items()))
+
+with st.expander("The sources behind each verdict"):
+    for claim in shown.itertuples():
+        st.markdown(f"**{claim.id}** ({claim.verdict}): {common.source_links(claim.reference)}")
 
 with st.expander("The article, with attribution"):
     st.caption(common.md_escape(meta.get("rights", "")))

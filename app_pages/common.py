@@ -5,7 +5,8 @@ import re
 
 import streamlit as st
 
-from geo import assets, claims as claims_mod, layers as layers_mod, mapdata, state, view as view_mod
+from geo import areas as areas_mod, assets, claims as claims_mod, layers as layers_mod, mapdata, state
+from geo import settlements as settlements_mod, view as view_mod
 from geo.errors import GeoError
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -16,15 +17,41 @@ def md_escape(text) -> str:
     return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
+def md_link(text, url) -> str:
+    """A markdown link to a source's address; anything but an http(s) address is shown as plain text."""
+    url = str(url or "")
+    if not re.fullmatch(r"https?://[^\s<>\"']+", url):
+        return md_escape(text)
+    safe = url.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D")
+    return f"[{md_escape(text)}]({safe})"
+
+
+def source_links(source_ids) -> str:
+    """The sources, as links a reader can open: outlet, date: title."""
+    sources = load()["records"].sources
+    parts = []
+    for source_id in source_ids:
+        if source_id not in sources.index:
+            parts.append(md_escape(source_id))
+            continue
+        row = sources.loc[source_id]
+        label = f"{row.outlet}{', ' + row.published if row.published else ''}: {row.title}"
+        parts.append(md_link(label, row.url))
+    return "; ".join(parts)
+
+
 # The loaded data are read-only (geo never mutates its inputs), so one copy serves every session.
 @st.cache_resource(show_spinner=False)
 def load() -> dict:
     layers = layers_mod.load_layers()
     base = layers_mod.load_base()
-    claims = claims_mod.load_claims()
+    claims = claims_mod.with_groups_expanded(claims_mod.load_claims(), layers)
+    records = settlements_mod.load()
+    parts = areas_mod.pieces(layers, base["cells"])
     return {"layers": layers, "features": state.all_features(layers), "base": base, "claims": claims,
-            "claims_by_id": claims.set_index("id"),
-            "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id)}
+            "claims_by_id": claims.set_index("id"), "records": records, "area_series": areas_mod.series(parts),
+            "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id),
+            "place_ids": frozenset(layers["settlements"].id)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,7 +59,7 @@ def map_bundle() -> dict:
     """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
     assets.use_local_assets()
     data = load()
-    full = mapdata.bundle(data["layers"], data["base"], data["claims"])
+    full = mapdata.bundle(data["layers"], data["base"], data["claims"], data["records"].sources)
     served = mapdata.write_served(full, data["layers"])
     # The standalone export cannot fetch anything: it carries every detail inline.
     return {"url": served["url"], "standalone_script": mapdata.runtime_script(mapdata.to_script(full))}
@@ -54,7 +81,9 @@ def view_from_link() -> view_mod.View:
     older state overtake a newer one (a key date chosen right after a claim, say).
     """
     if "view" not in st.session_state:
-        st.session_state.view = view_mod.from_query(st.query_params.to_dict(), claim_ids=load()["claim_ids"])[0]
+        data = load()
+        st.session_state.view = view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"],
+                                                    place_ids=data["place_ids"])[0]
     return st.session_state.view
 
 
@@ -63,10 +92,11 @@ def notify_bad_link() -> None:
     if "view" in st.session_state:
         return
     try:
-        claim_ids = load()["claim_ids"]
+        data = load()
     except GeoError:
         return  # the page itself reports the broken data
-    for notice in view_mod.from_query(st.query_params.to_dict(), claim_ids=claim_ids)[1]:
+    for notice in view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"],
+                                      place_ids=data["place_ids"])[1]:
         st.warning(md_escape(notice), icon=":material/link_off:")
 
 

@@ -1,10 +1,14 @@
 """Map: the ceasefire's geography on a day, with the article's claims about it beside the map."""
 import json
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import areas as areas_mod
 from geo import claims as claims_mod
+from geo import settlements as settlements_mod
 from geo import geojson, mapview, state
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID
@@ -102,6 +106,79 @@ def on_clear_claim():
     common.write_view(common.view_from_link().replace(claim=None))
 
 
+PLACE_ZOOM = 12  # close enough for the settlements' names and the finest geometry
+
+
+def on_select_place(place_id):
+    place = data["layers"]["settlements"].set_index("id").loc[place_id]
+    view = common.view_from_link()
+    layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in ("settlements", "captured"))
+    st.session_state.full_rerun = layers_on != view.layers
+    common.write_view(view.replace(place=place_id, claim=None, lat=round(place.geometry.y, 4),
+                                   lon=round(place.geometry.x, 4), zoom=PLACE_ZOOM, layers=layers_on))
+
+
+def on_clear_place():
+    common.write_view(common.view_from_link().replace(place=None))
+
+
+def selected_features(view) -> list[str]:
+    if view.claim:
+        return list(data["claims_by_id"].loc[view.claim, "features"])
+    if view.place:
+        return [view.place, f"captured_{view.place}"]
+    return []
+
+
+def place_search(view):
+    """A box that finds a settlement by any of its names, with or without diacritics, and takes the map there."""
+    records = data["records"]
+    text = st.text_input("Find a place", key="place_search", placeholder="Khankendi, Stepanakert, Ստեփանակերտ, Hadrut…",
+                         max_chars=80)
+    if view.place:
+        row = records.settlements.loc[view.place]
+        left, right = st.columns([3, 1])
+        left.markdown(f"Selected: **{common.md_escape(row.name_en)}** ({common.md_escape(row.district)})")
+        right.button("Clear", key="clear_place", on_click=on_clear_place)
+    if not text.strip():
+        return
+    found = settlements_mod.search(text, records, limit=8)
+    if not found:
+        st.caption(f"No place is called “{common.md_escape(text[:80])}”.")
+        return
+    located = set(data["place_ids"])
+    for place_id in found:
+        row = records.settlements.loc[place_id]
+        label = f"{row.name_en} · {row.district}"
+        if place_id in located:
+            st.button(label, key=f"find_{place_id}", on_click=on_select_place, args=(place_id,),
+                      disabled=place_id == view.place)
+        else:
+            st.caption(f"{common.md_escape(label)}: no coordinates in the stored sources, so not on the map")
+
+
+def area_chart(view):
+    """Who held how much of the area held on 26 Sep, day by day, with the chosen day marked."""
+    frame = data["area_series"]
+    order = list(areas_mod.GROUPS)
+    colours = ["#c2410c", "#f59e0b", "#9ca3af", "#22d3ee", "#0e7490", "#15803d"]
+    base = alt.Chart(frame).encode(x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b")))
+    stacked = base.mark_area().encode(
+        y=alt.Y("km2:Q", stack="zero", title="km²"),
+        color=alt.Color("label:N", sort=[areas_mod.GROUPS[g] for g in order],
+                        scale=alt.Scale(domain=[areas_mod.GROUPS[g] for g in order], range=colours),
+                        legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320)),
+        order=alt.Order("order:Q"), tooltip=["date:T", "label:N", alt.Tooltip("km2:Q", format=",.0f")],
+    ).transform_calculate(order=f"indexof({order!r}, datum.group)")
+    day = alt.Chart(pd.DataFrame({"date": [view.date]})).mark_rule(color="#111827", strokeWidth=2).encode(x="date:T")
+    st.altair_chart((stacked + day).properties(height=230), use_container_width=True, key="area_chart")
+    today = frame[frame.date == view.date].set_index("group").km2
+    total = frame[frame.date == view.date].km2.sum()
+    st.caption(f"On {view.date:%d %b %Y}, of the {total:,.0f} km² Armenian forces held on 26 Sep: "
+               + "; ".join(f"{areas_mod.GROUPS[g].lower()} {100 * today[g] / total:.1f}%" for g in order if today[g])
+               + ". Measured on the settlements' nearest-land areas: approximate.")
+
+
 # A claim link from a popup carries no centre: fit the map to the claim.
 if current.claim and "lat" not in st.query_params:
     current = claim_view(current, current.claim)
@@ -129,7 +206,7 @@ def timeline_map_and_claims():
     if st.session_state.pop("full_rerun", False):
         st.rerun(scope="app")
     view = take_map_report(common.view_from_link())
-    selected = list(data["claims_by_id"].loc[view.claim, "features"]) if view.claim else []
+    selected = selected_features(view)
     day_state = state.state_on(data["features"], view.date, view.layers)
 
     # The date has one control, the time bar on the map: a step is drawn in the browser at once and the page
@@ -140,6 +217,7 @@ def timeline_map_and_claims():
 
     map_column, claims_column = st.columns([3, 1.25])
     with map_column:
+        place_search(view)
         # What the map sends back is read at the top of the next run (take_map_report), from the key "map".
         st_folium(
             mapview.timeline_map(bundle["url"], view.base),
@@ -152,6 +230,7 @@ def timeline_map_and_claims():
                    "jump to a key date from its list. Dashed outlines are approximate; pale fills are pending "
                    "(scheduled or contested). Hover or click a shape for its names, status, sources and the "
                    "article's words about it.")
+        area_chart(view)
         export_row(view, day_state, selected)
         if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
             table = day_state[["name_en", "layer", "status", "status_since", "precision", "area_km2"]].copy()
@@ -186,7 +265,7 @@ def claims_panel(view, day_state):
         with st.container(border=True, key="selected_claim"):
             st.markdown(f"**{view.claim}** {VERDICT_BADGES[chosen.verdict]} "
                         f"“{common.md_escape(chosen.quote)}”")
-            st.caption(common.md_escape(chosen.reason))
+            st.caption(common.md_escape(chosen.reason) + "  \nSources: " + common.source_links(chosen.reference))
             st.button("Clear selection", key="clear_claim", on_click=on_clear_claim)
     with st.container(height=MAP_HEIGHT - 40, border=False):
         for claim in relevant.head(CLAIMS_SHOWN).itertuples():

@@ -96,6 +96,35 @@ def place_joins(claims: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame]) -> pd
     return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
 
 
+def feature_groups(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+    """Names that stand for several features (`captured_jabrayil`: every cell of Jabrayil district taken)."""
+    groups: dict[str, list[str]] = {}
+    for frame in layers.values():
+        if "group" in frame.columns:
+            for feature_id, group in zip(frame.id, frame.group):
+                if group:
+                    groups.setdefault(group, []).append(feature_id)
+    return groups
+
+
+def with_groups_expanded(claims: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """The claims with each group in `features` replaced by its members; an unknown id raises DataFileError."""
+    groups = feature_groups(layers)
+    known = {i for frame in layers.values() for i in frame.id}
+    expanded = []
+    for claim_id, features in zip(claims.id, claims.features):
+        out = []
+        for feature in features:
+            if feature in groups:
+                out += groups[feature]
+            elif feature in known:
+                out.append(feature)
+            else:
+                raise DataFileError(CLAIMS, f"claim {claim_id!r} names a feature that does not exist: {feature!r}")
+        expanded.append(list(dict.fromkeys(out)))
+    return claims.assign(features=expanded)
+
+
 def claims_on(claims: pd.DataFrame, state: gpd.GeoDataFrame, day) -> pd.DataFrame:
     """Claims relevant to a day: those dated that day, or about a feature that shows that day."""
     day = parse_date(day).isoformat()

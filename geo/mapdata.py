@@ -22,11 +22,12 @@ import shapely.geometry
 
 from geo import geojson
 from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
-from geo.catalog import KEY_DATES, LAYERS, PRECISION, TIMELINE_END, TIMELINE_START
+from geo.catalog import KEY_DATES, LAYERS, PRECISION, STATUSES, TIMELINE_END, TIMELINE_START
 from geo.paths import STATIC
 
 FEATURE_FIELDS = ("id", "layer", "name_en", "name_az", "name_hy", "name_ru", "precision", "sources", "timeline",
-                  "note", "figures", "area_km2", "population", "population_note")
+                  "note", "figures", "area_km2", "population", "population_note", "history", "coord_url",
+                  "coord_page", "coord_quality", "district")
 BUNDLE_DIR = "generated"
 LEAFLET_JS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
 LEAFLET_CSS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"]
@@ -49,10 +50,32 @@ def quotes_by_feature(claims: pd.DataFrame) -> dict[str, list[dict]]:
     return quotes
 
 
-def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame], claims: pd.DataFrame) -> dict:
+def _cited(collection: dict, sources: pd.DataFrame | None) -> dict:
+    """Each feature's source ids replaced by what a reader needs to open them: outlet, date, title, address."""
+    if sources is None:
+        return collection
+    def cite(source_id):
+        if source_id not in sources.index:
+            return source_id
+        row = sources.loc[source_id]
+        return {"id": source_id, "outlet": row.outlet, "published": row.published or "", "title": row.title,
+                "url": row.url}
+    for feature in collection["features"]:
+        props = feature["properties"]
+        props["sources"] = [cite(s) for s in props.get("sources") or []]
+    return collection
+
+
+def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame], claims: pd.DataFrame,
+           sources: pd.DataFrame | None = None) -> dict:
     return {
-        "layers": [{"id": l.id, "title": l.title, "kind": l.kind, "colour": l.colour} for l in LAYERS],
-        "features": {layer_id: _collection(frame, layer_id, FEATURE_FIELDS) for layer_id, frame in layers.items()},
+        "layers": [{"id": l.id, "title": l.title, "kind": l.kind, "colour": l.colour, "style": l.style,
+                    "label_min_zoom": l.label_min_zoom} for l in LAYERS],
+        "statuses": {s.id: {"label": s.label, "short": s.short, "colour": s.colour, "legend": s.legend}
+                     for s in STATUSES.values()},
+        "status_order": list(STATUSES),  # the legend's order (the JSON's keys are sorted)
+        "features": {layer_id: _cited(_collection(frame, layer_id, FEATURE_FIELDS), sources)
+                     for layer_id, frame in layers.items()},
         "base": {
             "countries": _collection(base["countries"], "countries", ("id", "name_en")),
             "districts": _collection(base["districts"], "districts", ("id", "name_en")),
@@ -110,6 +133,13 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def _step(change: dict) -> dict:
+    """What a step needs of a change: its date and its tone (whose label the client has), or its words."""
+    if change.get("tone"):
+        return {"date": change["date"], "tone": change["tone"]}
+    return {"date": change["date"], "status": change["status"]}
+
+
 def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict, dict[str, str]]:
     """The runtime's data and the files the map fetches on demand, as {file stem: JSON text}, from `full`
     (what `bundle()` gives, left as it is: the standalone export is made from it too) and the layers it came from.
@@ -137,8 +167,7 @@ def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict
                 cell["levels"][level.level][props["id"]] = level_geometry(geometry, level)
             lean.append({**feature, "geometry": level_geometry(geometry, LEVELS[0]),
                          "properties": {**{k: props[k] for k in CORE_FIELDS if k in props}, "cell": key,
-                                        "timeline": [{"date": c["date"], "status": c["status"]}
-                                                     for c in props.get("timeline") or []]}})
+                                        "timeline": [_step(c) for c in props.get("timeline") or []]}})
         served_features[layer_id] = {**collection, "features": lean}
     files: dict[str, str] = {}
     index = {}

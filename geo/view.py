@@ -37,6 +37,7 @@ class View:
     zoom: int = DEFAULT_ZOOM
     claim: str | None = None
     base: str = "none"
+    place: str | None = None  # a settlement found by the search box, shown selected
 
     def replace(self, **changes) -> "View":
         return dataclasses.replace(self, **changes)
@@ -57,6 +58,8 @@ def to_query(view: View) -> dict[str, str]:
     }
     if view.claim:
         params["claim"] = view.claim
+    if view.place:
+        params["place"] = view.place
     return params
 
 
@@ -77,7 +80,7 @@ def _coordinate(text, low, high, name) -> float:
     return round(value, COORD_DECIMALS)
 
 
-def from_query(params: Mapping, claim_ids=None) -> tuple[View, list[str]]:
+def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, list[str]]:
     """A view from query parameters, and a notice for each parameter that was present but unusable."""
     params = {key: _one(value) for key, value in params.items()}
     notices: list[str] = []
@@ -120,6 +123,14 @@ def from_query(params: Mapping, claim_ids=None) -> tuple[View, list[str]]:
         return text or None
 
     take("claim", claim, "no selected claim")
+
+    def place(text):
+        text = text.strip()
+        if place_ids is not None and text not in place_ids:
+            raise InvalidInput(f"there is no place {text[:60]!r} on the map")
+        return text or None
+
+    take("place", place, "no selected place")
 
     def base(text):
         if text not in BASE_MAPS:

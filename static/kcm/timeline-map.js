@@ -175,9 +175,15 @@
   Controller.prototype.declutterLabels = function () {
     if (!this.placeLabels) return;
     var self = this, map = this.map, taken = {};
-    var ids = Object.keys(this.placeLabels).filter(function (id) { return self.byId[id].shown; });
-    var population = function (id) { return self.byId[id].feature.properties.population || 0; };
-    ids.sort(function (a, b) { return population(b) - population(a) || (a < b ? -1 : 1); });
+    var zoom = map.getZoom(), minZoom = this.labelMinZoom || {};
+    var ids = Object.keys(this.placeLabels).filter(function (id) {
+      var shown = self.byId[id].shown && !(minZoom[id] && zoom < minZoom[id]);
+      if (!shown && map.hasLayer(self.placeLabels[id])) map.removeLayer(self.placeLabels[id]);
+      return shown;
+    });
+    // Key places first (larger towns first), then settlements: a village never takes a town's room.
+    var rank = function (id) { return (minZoom[id] ? 0 : 1e9) + (self.byId[id].feature.properties.population || 0); };
+    ids.sort(function (a, b) { return rank(b) - rank(a) || (a < b ? -1 : 1); });
     var place = function (left, y, width) {
       var gx = Math.floor(left / BUCKET), gy = Math.floor(y / LABEL_H);
       for (var i = gx - 1; i <= gx + 1; i++) {
@@ -215,7 +221,7 @@
     shapes.forEach(function (shape) { shape.options.interactive = show; });  // read by the canvas on each event
     if (show) {
       entry.styleKey = null;  // restyled by apply()
-      if (entry.feature.geometry.type === "Point") entry.layer.setStyle(POINT_STYLE);
+      if (entry.feature.geometry.type === "Point" && entry.info.style !== "status") entry.layer.setStyle(POINT_STYLE);
     } else {
       entry.layer.closeTooltip(); entry.layer.closePopup();
       entry.layer.setStyle(HIDDEN);
@@ -277,10 +283,25 @@
     });
   };
 
+  // A status-styled layer (settlements and their cells) takes the colour of each feature's status that day.
+  Controller.prototype.statusStyle = function (feature, change, info) {
+    var status = change && this.data.statuses && this.data.statuses[change.tone];
+    var selected = this.state.selected.indexOf(feature.properties.id) >= 0;
+    var colour = status ? status.colour : info.colour;
+    if (info.kind === "point") {
+      return { stroke: true, fill: true, color: selected ? "#facc15" : "#1f2937", weight: selected ? 3 : 1,
+               fillColor: colour, fillOpacity: 0.95, opacity: 1, radius: selected ? 6 : 4 };
+    }
+    // Cells are nearest-settlement areas, not front lines: a thin outline in their own colour, no dashes.
+    return { stroke: true, fill: true, color: selected ? "#facc15" : colour, weight: selected ? 3 : 0.6,
+             opacity: selected ? 1 : 0.7, fillColor: colour, fillOpacity: 0.45, dashArray: null };
+  };
+
   Controller.prototype.styleFor = function (feature, change) {
     var info = this.layerInfo[feature.properties.layer];
+    if (info.style === "status") return this.statusStyle(feature, change, info);
     var precision = feature.properties.precision;
-    var pending = change && PENDING.test(change.status);
+    var pending = change && PENDING.test(change.status || "");
     var selected = this.state.selected.indexOf(feature.properties.id) >= 0;
     var kind = info.kind;
     var style = {
@@ -312,10 +333,12 @@
       var layer;
       if (feature.geometry.type === "Point") {
         var c = feature.geometry.coordinates;
-        options.radius = 5; options.color = "#111827"; options.weight = 1.5;
+        options.radius = info.style === "status" ? 4 : 5; options.color = "#111827"; options.weight = 1.5;
         options.fillColor = "#ffffff"; options.fillOpacity = 1;
         layer = L.circleMarker([c[1], c[0]], options);
         self.placeLabels = self.placeLabels || {};
+        self.labelMinZoom = self.labelMinZoom || {};
+        if (info.label_min_zoom) self.labelMinZoom[id] = info.label_min_zoom;
         self.placeLabels[id] = L.marker([c[1], c[0]], {
           pane: "kcm-labels", interactive: false, keyboard: false,
           icon: L.divIcon({ className: "kcm-label kcm-place-label", html: esc(feature.properties.name_en), iconSize: null })
@@ -325,16 +348,25 @@
                                      renderer: options.renderer });
       }
       layer.bindTooltip(function () { return self.tooltipHtml(feature); }, { sticky: true, className: "kcm-tip" });
-      layer.bindPopup(function () { return self.popupHtml(feature, layer); }, { maxWidth: 360, className: "kcm-popup" });
+      layer.bindPopup(function () { return self.popupHtml(feature, layer); }, { maxWidth: Math.min(340, self.map.getSize().x - 40), className: "kcm-popup",
+                                                                          autoPanPaddingTopLeft: [10, 90] });
       self.byId[id] = { feature: feature, layer: layer, shown: false, info: info, level: 0,
                         geometryType: feature.geometry.type };
     });
   };
 
+  // A change's words: its own, or its status's label (the runtime sends a status-styled change as a tone).
+  Controller.prototype.statusText = function (change) {
+    if (!change) return "";
+    if (change.status) return change.status;
+    var status = this.data.statuses && this.data.statuses[change.tone];
+    return status ? status.label : "";
+  };
+
   Controller.prototype.tooltipHtml = function (feature) {
     var p = feature.properties;
     var change = statusOn(p.timeline, this.state.date);
-    return "<b>" + esc(p.name_en) + "</b>" + (change ? "<br>" + esc(change.status) : "");
+    return "<b>" + esc(p.name_en) + "</b>" + (change ? "<br>" + esc(this.statusText(change)) : "");
   };
 
   Controller.prototype.popupHtml = function (feature, layer) {
@@ -356,7 +388,7 @@
       "</div><div class='kcm-pop-layer'>" + esc(info.title) + "</div><table>";
     names.forEach(function (n) { if (n[1]) rows.push("<tr><th>" + n[0] + "</th><td>" + esc(n[1]) + "</td></tr>"); });
     if (change) {
-      rows.push("<tr><th>On " + esc(this.state.date) + "</th><td>" + esc(change.status) +
+      rows.push("<tr><th>On " + esc(this.state.date) + "</th><td>" + esc(this.statusText(change)) +
         (change.date ? " (since " + esc(change.date) + ")" : "") + "</td></tr>");
     }
     if (p.area_km2) rows.push("<tr><th>Area</th><td>" + esc(Math.round(p.area_km2).toLocaleString("en")) + " km²</td></tr>");
@@ -370,7 +402,15 @@
       }).join("; ") + "</div>";
     }
     if (p.note) html += "<div class='kcm-pop-note'>" + esc(p.note) + "</div>";
-    html += "<div class='kcm-pop-sources'><b>Sources:</b> " + (p.sources || []).map(esc).join("; ") + "</div>";
+    if (p.history && p.history.length) {
+      html += "<div class='kcm-pop-history'><b>What happened, and who says so:</b><ol>" +
+        p.history.map(function (h) { return "<li>" + historyHtml(h) + "</li>"; }).join("") + "</ol></div>";
+    }
+    if (p.coord_url) {
+      html += "<div class='kcm-pop-coords'><b>Position:</b> " + link(p.coord_url, p.coord_page || p.coord_url) +
+        (p.coord_quality === "medium" ? " (derived from a stated distance and bearing)" : "") + "</div>";
+    }
+    html += "<div class='kcm-pop-sources'><b>Sources:</b> " + (p.sources || []).map(citeHtml).join("; ") + "</div>";
     if (loading) html += "<div class='kcm-pop-loading'>Loading names, sources and quotes…</div>";
     if (failed) {
       html += "<div class='kcm-pop-failed'>The names in other languages, the sources and the article's quotes " +
@@ -384,6 +424,30 @@
       }).join("") + "</ul></div>";
     }
     return html + "</div>";
+  };
+
+  // A source: its outlet, date and title, linked to its address. Only http(s) addresses become links.
+  var link = function (url, text) {
+    return /^https?:\/\//.test(String(url)) ?
+      "<a href='" + esc(url) + "' target='_blank' rel='noopener noreferrer'>" + esc(text) + "</a>" : esc(text);
+  };
+  var citeHtml = function (source) {
+    if (!source || typeof source !== "object") return esc(source);
+    var label = source.outlet + (source.published ? ", " + source.published : "") + ": " + source.title;
+    return link(source.url, label);
+  };
+  var EVENT_WORDS = {
+    announced_taken: "capture announced", denied: "denied", confirmed: "confirmed", admitted: "loss admitted",
+    contested: "contested", not_taken: "not taken", partial: "split", taken_undated: "Azerbaijani-held, no date given",
+    stayed_held: "stayed Armenian-held (peacekeeping zone)", scheduled: "to be handed over",
+    handed_over: "handed over", taken_after_ceasefire: "taken after the ceasefire"
+  };
+  var PRECISION_WORDS = { unverified: " (day unverified)", month: " (month only)", by: " (at the latest)" };
+  var historyHtml = function (h) {
+    var day = h.date_precision === "month" ? h.date.slice(0, 7) : h.date;
+    return "<b>" + esc(day) + esc(PRECISION_WORDS[h.date_precision] || "") + "</b> " +
+      esc(EVENT_WORDS[h.event] || h.event) + " — " + esc(h.by) + (h.note ? ": " + esc(h.note) : "") +
+      "<br><small>" + (h.sources || []).map(citeHtml).join("; ") + "</small>";
   };
 
   // A link to the claim on the dashboard: keep the current view's parameters, select the claim and its date,
@@ -410,11 +474,27 @@
           "<span class='kcm-sw' style='background:" + esc(info.colour) + "'></span>";
         html += "<div class='kcm-legend-row' data-layer='" + esc(info.id) + "'>" + swatch + esc(info.title) + "</div>";
       });
+      var statuses = self.data.statuses || {};
+      var shownStatuses = (self.data.status_order || Object.keys(statuses)).filter(function (id) {
+        return statuses[id] && statuses[id].legend !== false;
+      });
+      if (shownStatuses.length) {
+        html += "<div class='kcm-legend-sep'></div><div class='kcm-legend-sub'>Settlements and their areas:</div>" +
+          shownStatuses.map(function (id) {
+            return "<div class='kcm-legend-row' data-status='" + esc(id) + "'><span class='kcm-sw kcm-sw-status' style='background:" +
+              esc(statuses[id].colour) + "'></span>" + esc(statuses[id].short || statuses[id].label) + "</div>";
+          }).join("");
+      }
       html += "<div class='kcm-legend-sep'></div>" +
         "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-exact'></span>Exact administrative line</div>" +
         "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-approx'></span>Approximate, hand-built (dashed)</div>" +
         "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-pending'></span>Pending that day: scheduled or contested</div></div>";
       div.innerHTML = html;
+      // On a narrow map (a phone) the legend starts folded: open, it would cover half the map.
+      if (self.map.getSize().x < 600) {
+        div.classList.add("kcm-legend-closed");
+        div.querySelector(".kcm-legend-title").setAttribute("aria-expanded", "false");
+      }
       // The legend folds away so that it never hides the map on a small screen.
       var toggle = div.querySelector(".kcm-legend-title");
       toggle.addEventListener("click", function () {
@@ -582,7 +662,7 @@
       }
       if (show) {
         visible += 1;
-        if (entry.feature.geometry.type !== "Point") {
+        if (entry.feature.geometry.type !== "Point" || entry.info.style === "status") {
           var key = (change.date || "") + "|" + (this.state.selected.indexOf(id) >= 0);
           if (entry.styleKey !== key) { entry.layer.setStyle(this.styleFor(entry.feature, change)); entry.styleKey = key; }
         }
