@@ -111,8 +111,9 @@ def session(chromium, base_url):
 
 
 @pytest.fixture(scope="module")
-def claims():
-    return claims_mod.load_claims().set_index("id")
+def claims(layers):
+    # As the dashboard has them: a group of features (all the cells of a district) stands for its members.
+    return claims_mod.with_groups_expanded(claims_mod.load_claims(), layers).set_index("id")
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -358,7 +359,7 @@ def test_a_layer_toggle_hides_and_shows_its_shapes(session):
 def test_a_step_on_the_time_bar_changes_the_shapes_without_rebuilding_the_map(session):
     s = session()
     page = s.open("/?date=2020-11-08", "2020-11-08")
-    shusha = paths(page, ".kcm-f-captured_shusha")
+    shusha = paths(page, ".kcm-f-captured_shusha-shusha")
     shusha.wait_for(state="attached")
     bar = map_frame(page).locator(".kcm-time-range")
     assert page_day(page) == day_text("2020-11-08")
@@ -388,7 +389,7 @@ def test_a_step_on_the_time_bar_changes_the_shapes_without_rebuilding_the_map(se
         assert shusha.count() == 0
         wait_query(page, date="2020-11-07")
         wait_page_day(page, "2020-11-07")
-    assert paths(page, ".kcm-f-captured_jabrayil").count() == 1
+    assert paths(page, ".kcm-f-captured_jabrayil-city-jabrayil").count() == 1
     assert_same_map()
 
     page.keyboard.press("ArrowRight")
@@ -410,7 +411,7 @@ def test_the_maps_own_time_bar_steps_plays_and_tells_the_page(session):
     page.keyboard.press("ArrowRight")
     with expecting(page, "ArrowRight on the map's time bar: the map on 2020-11-08, then the page"):
         wait_map(page, "2020-11-08")
-        paths(page, ".kcm-f-captured_shusha").wait_for(state="attached")
+        paths(page, ".kcm-f-captured_shusha-shusha").wait_for(state="attached")
         wait_query(page, date="2020-11-08")
         wait_page_day(page, "2020-11-08")
     # Every day the map shows is recorded, so that a day shown for less than a polling interval still counts.
@@ -646,7 +647,7 @@ def test_hover_and_click_show_a_shapes_names_status_and_sources(session):
     assert re.search(r"[\u0400-\u04FF]", names["Russian"]), names["Russian"]  # Cyrillic
     assert re.search(r"[\u0530-\u058F]", names["Armenian"]), names["Armenian"]  # Armenian script
     assert "ə" in names["Azerbaijani"] or "ü" in names["Azerbaijani"], names["Azerbaijani"]
-    assert "deployment complete" in names["On 2020-11-24"]  # its status that day
+    assert "observation posts" in names["On 2020-11-24"]  # its status that day (since 15 Nov)
     assert "km²" in names["Area"]
     sources = popup.locator(".kcm-pop-sources").inner_text()
     assert sources.startswith("Sources:") and len(sources) > len("Sources: ") + 5, sources
@@ -737,7 +738,8 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
         assert features.count() == 0 and page.locator(".leaflet-kcm-canvas-pane canvas").count() == 1
     # Click inside the peacekeeping zone, away from the lines and places drawn above it.
     zone = layers["peacekeeping_zone"].geometry.iloc[0]
-    drawn_above = shapely.union_all([g.buffer(0.02) for name in ("lachin_corridor", "transport_links", "places")
+    drawn_above = shapely.union_all([g.buffer(0.02) for name in ("lachin_corridor", "transport_links", "places",
+                                                                 "settlements", "captured")
                                      for g in layers[name].geometry])
     spot = zone.difference(drawn_above).representative_point()
     box = container.bounding_box()
@@ -752,7 +754,7 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
         page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
     def set_day(day):
-        page.evaluate("window.KCM.controller.map.closePopup()")
+        page.evaluate("() => { window.KCM.controller.map.closePopup(); }")
         page.evaluate(f"window.KCM.apply(null, {{date: '{day}', layers: window.KCM.controller.state.layers, selected: []}})")
 
     click_zone_spot()
@@ -775,3 +777,63 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
     assert blocked == [] and errors == []
     assert [url for url in requested if not url.startswith("data:")] == [], requested
     context.close()
+
+
+# --------------------------------------------------------------------------------------------- settlements
+
+
+def fill_of(page, css: str) -> str:
+    return map_frame(page).evaluate(f"() => document.querySelector('path{css}').getAttribute('fill')")
+
+
+def test_settlements_take_the_colour_of_their_status_and_open_their_history(session):
+    from geo.catalog import STATUSES
+
+    s = session()
+    page = s.open("/?date=2020-10-08&lat=39.5167&lon=47.03&zoom=12", "2020-10-08")
+    hadrut = ".kcm-f-hadrut-khojavend"
+    paths(page, hadrut).wait_for(state="attached")
+    assert fill_of(page, hadrut) == STATUSES["held"].colour
+    bar = map_frame(page).locator(".kcm-time-range")
+    bar.focus()
+    page.keyboard.press("ArrowRight")  # 9 Oct: announced by Azerbaijan, denied by the Armenian side
+    with expecting(page, "9 Oct: Hadrut's point in the colour of a contested capture"):
+        wait_map(page, "2020-10-09")
+        page.frame_locator(MAP_IFRAME).locator(f"path{hadrut}[fill='{STATUSES['contested'].colour}']").wait_for()
+    # Its cell appears with it: the land nearest to Hadrut, drawn as approximate.
+    paths(page, ".kcm-f-captured_hadrut-khojavend").wait_for(state="attached")
+    map_frame(page).evaluate("() => KCM.controller.byId['hadrut-khojavend'].layer.openPopup()")
+    popup = page.frame_locator(MAP_IFRAME).locator(".kcm-pop[data-feature='hadrut-khojavend']")
+    with expecting(page, "Hadrut's popup with its history and the sources' addresses"):
+        popup.locator(".kcm-pop-history li").nth(2).wait_for()
+    history = popup.locator(".kcm-pop-history").inner_text()
+    assert "capture announced" in history and "denied" in history and "confirmed" in history
+    links = popup.locator(".kcm-pop-history a")
+    assert links.count() >= 5
+    for i in range(links.count()):
+        assert links.nth(i).get_attribute("href").startswith(("https://", "http://"))
+        assert links.nth(i).get_attribute("target") == "_blank"
+        assert "noopener" in links.nth(i).get_attribute("rel")
+    s.assert_clean()
+
+
+def test_the_search_box_finds_a_place_by_any_name_and_takes_the_map_there(session):
+    s = session()
+    page = s.open("/?date=2020-11-24", "2020-11-24")
+    box = page.get_by_label("Find a place")
+    box.fill("Ստեփանակերտ")
+    box.press("Enter")
+    result = page.locator(".st-key-find_khankendi-stepanakert-khankendi button")
+    with expecting(page, "the search box listing Stepanakert/Khankendi for its Armenian name"):
+        result.wait_for()
+    result.click()
+    with expecting(page, "the map at Stepanakert, the place selected, the address saying so"):
+        wait_query(page, place="khankendi-stepanakert-khankendi", zoom="12")
+        leaflet(page).and_(page.frame_locator(MAP_IFRAME).locator(
+            ".leaflet-container[data-kcm-selected*='khankendi-stepanakert-khankendi']")).wait_for()
+    assert query(page)["lat"] == "39.8153" and query(page)["lon"] == "46.7519"
+    box.fill("xocavend")  # without diacritics
+    box.press("Enter")
+    with expecting(page, "Xocavənd found without its diacritics"):
+        page.locator(".st-key-find_khojavend-martuni-khojavend button").wait_for()
+    s.assert_clean()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from geo import settlements
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARTICLE = DATA / "article" / "sputnik-2020-11-24.txt"
 META = DATA / "article" / "sputnik-2020-11-24.meta.json"
@@ -39,7 +41,8 @@ FEATURE_LAYER = {
     "contact_line_1994": "contact_line_1994",
     **{f"held_{d}": "armenian_held_1994"
        for d in ("nkao", "kalbajar", "lachin", "qubadli", "jabrayil", "zangilan", "agdam", "fuzuli")},
-    **{f"captured_{d}": "captured" for d in ("jabrayil", "hadrut", "fuzuli", "zangilan", "qubadli", "shusha")},
+    # Groups: every cell of a district's land taken settlement by settlement (geo.claims.feature_groups).
+    **{f"captured_{d}": "captured" for d in ("jabrayil", "khojavend", "fuzuli", "zangilan", "qubadli", "shusha")},
     **{f"ceded_{d}": "ceded" for d in ("agdam", "kalbajar", "lachin")},
     "peacekeeping_zone": "peacekeeping_zone",
     "lachin_corridor": "lachin_corridor",
@@ -178,6 +181,26 @@ def test_text_fields_non_empty(claims):
         assert len(c["reason"]) <= 200, c["id"]
         assert "\n" not in c["reason"], c["id"]
         assert c["reference"] and all(isinstance(r, str) and r.strip() for r in c["reference"]), c["id"]
+        assert "brief" not in c["reason"].lower(), c["id"]  # a reader cannot open an internal document
+
+
+def test_every_verdict_cites_public_sources_with_their_address(claims):
+    sources = settlements.load().sources
+    for c in claims:
+        assert all(r in sources.index for r in c["reference"]), (c["id"], set(c["reference"]) - set(sources.index))
+        assert all(sources.loc[r, "url"].startswith(("https://", "http://")) for r in c["reference"]), c["id"]
+
+
+def test_claim_groups_stand_for_cells_of_their_district(claims):
+    from geo import claims as claims_mod, layers as layers_mod
+
+    layers = layers_mod.load_layers()
+    groups = claims_mod.feature_groups(layers)
+    cells = layers["captured"].set_index("id")
+    for c in claims:
+        for f in c["features"]:
+            if f.startswith("captured_"):
+                assert f in groups and all(cells.loc[m, "group"] == f for m in groups[f]), f
 
 
 def test_features_lie_in_the_claims_layers(claims):
@@ -201,12 +224,16 @@ def test_stepanakert_lists_its_containing_polygons(claims):
                     assert feature in c["features"], (c["id"], feature)
 
 
-# --- verdicts the reference brief settles -----------------------------------------------------------
+# --- verdicts the public sources settle -------------------------------------------------------------
 
 def test_known_verdicts(claims):
     assert {c["verdict"] for c in _by_quote(claims, "overseen by the Russian peacekeeper")} == {"contradicted"}
-    assert {c["verdict"] for c in _by_quote(claims, "121 settlements") if c["type"] == "figure"} == {"unverified"}
-    assert {c["verdict"] for c in _by_quote(claims, "23 November and 24 November")} == {"unverified"}
+    # 121: the Armenian government's list of communities lost in the fighting and by the statement together.
+    assert {c["verdict"] for c in _by_quote(claims, "121 settlements") if c["type"] == "figure"} == {"imprecise"}
+    # Agenzia Nova and Nouvelles d'Armenie date the two calls to 23 and 24 Nov.
+    assert {c["verdict"] for c in _by_quote(claims, "23 November and 24 November")} == {"consistent"}
+    # The Kremlin: the leaders "touched upon issues of economic interaction" - not "dwelled on major" ones.
+    assert {c["verdict"] for c in _by_quote(claims, "dwelled on major economic issues")} == {"imprecise"}
     assert {c["verdict"] for c in _by_quote(claims, "were ceded")} == {"imprecise"}
     assert {c["verdict"] for c in _by_quote(claims, "the sides to the conflict, Armenia and Azerbaijan")} == {
         "imprecise"}

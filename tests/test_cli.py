@@ -79,3 +79,64 @@ def test_broken_data_file_is_named(tmp_path):
     (copy / "data" / "layers" / "captured.geojson").unlink()
     result = geo("export", "--date", "2020-11-10", cwd=copy)
     assert result.returncode == 1 and "captured.geojson" in result.stderr and "missing" in result.stderr
+
+
+def test_where_answers_at_settlement_level_and_names_the_nearest_settlement():
+    answer = json.loads(geo("where", "39.51667", "47.03", "--date", "2020-10-10").stdout)  # Hadrut town
+    assert answer["settlement"]["id"] == "hadrut-khojavend" and answer["settlement"]["tone"] == "contested"
+    assert answer["controller"] is None  # announced by one side, denied by the other that day
+    assert answer["nearest_settlement"]["id"] == "hadrut-khojavend"
+    later = json.loads(geo("where", "39.51667", "47.03", "--date", "2020-10-15").stdout)
+    assert later["controller"] == "azerbaijan" and later["settlement"]["since"] == "2020-10-15"
+
+
+@pytest.mark.parametrize("name", ["Khankendi", "Stepanakert", "Ստեփանակերտ", "xankendi"])
+def test_place_prints_one_object_with_names_coordinates_and_sourced_events(name):
+    result = geo("place", name)
+    assert result.returncode == 0, result.stderr
+    place = json.loads(result.stdout)
+    assert place["id"] == "khankendi-stepanakert-khankendi" and place["district"] == "Khankendi"
+    assert place["names"]["az"] == "Xankəndi" and place["coordinates"]["source"]["url"].startswith("https://")
+    assert [e["event"] for e in place["events"]] == ["stayed_held"]
+    assert all(s["url"].startswith("https://") for e in place["events"] for s in e["sources"])
+
+
+def test_place_lists_the_events_of_a_contested_town_with_their_sources():
+    place = json.loads(geo("place", "Hadrut").stdout)
+    events = [(e["date"], e["event"]) for e in place["events"]]
+    assert events[:3] == [("2020-10-09", "announced_taken"), ("2020-10-09", "denied"), ("2020-10-15", "confirmed")]
+    assert {"hyetert.org", "southfront.org"} <= {s["url"].split("/")[2] for e in place["events"] for s in e["sources"]}
+
+
+def test_areas_gives_km2_and_shares_of_the_area_held_on_26_sep():
+    figures = json.loads(geo("areas", "--date", "2020-12-01").stdout)
+    assert figures["held_26_sep_km2"] == pytest.approx(11_926, rel=0.01)
+    assert sum(figures["km2"].values()) == pytest.approx(figures["held_26_sep_km2"], abs=0.5)
+    assert figures["share_pct"]["handed_over"] == pytest.approx(39.85, abs=3)
+    before = json.loads(geo("areas", "--date", "2020-09-27").stdout)
+    assert before["km2"]["handed_over"] == 0 and before["share_pct"]["armenian"] > 95
+
+
+@pytest.mark.parametrize("args, says", [
+    (["place", "Atlantis"], "no place is called"),
+    (["place", "Hacılı"], "hajili-fuzuli"),  # same-name villages: the ids to choose from
+    (["place", "   "], "give a place name"),
+    (["areas", "--date", "2020-09-26"], "2020-09-27 to 2020-12-01"),
+    (["areas"], "--date"),
+])
+def test_bad_place_and_areas_input_exits_2_with_one_line(args, says):
+    result = geo(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_broken_event_log_is_named_by_the_command_line(tmp_path):
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT / "geo", copy / "geo", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", copy / "data")
+    events = copy / "data" / "curated" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace(",2020-10-09,", ",2020-10-99,", 1), "utf-8")
+    result = geo("place", "Hadrut", cwd=copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "events.csv" in result.stderr and "column date" in result.stderr

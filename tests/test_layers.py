@@ -5,6 +5,7 @@ import shapely
 
 from geo.catalog import LAYER_IDS, PRECISION
 from geo.crs import EQUAL_AREA, LOCAL_METRIC, WGS84
+from geo import areas, settlements
 from geo.build import curated
 
 # Official areas (facts brief §3, §5.1) and how far Natural Earth's generalized lines may take us from them.
@@ -27,12 +28,16 @@ def test_every_layer_loads_valid_and_in_wgs84(layers):
 
 
 def test_every_feature_carries_sources_precision_names_and_timeline(layers):
+    sources = settlements.load().sources
     for frame in layers.values():
         for row in frame.itertuples():
-            assert row.sources and all(isinstance(s, str) and s for s in row.sources), row.id
+            # Sources are ids of data/curated/sources.csv, each a public page with its address.
+            assert row.sources and all(s in sources.index for s in row.sources), row.id
+            assert all(sources.loc[s, "url"].startswith(("http://", "https://")) for s in row.sources), row.id
             assert row.precision in PRECISION, row.id
             assert row.name_en, row.id
-            assert row.timeline and all({"date", "status", "controller", "source"} <= set(c) for c in row.timeline)
+            assert row.timeline and all({"date", "status", "controller", "sources"} <= set(c) for c in row.timeline)
+            assert all(s in sources.index for c in row.timeline for s in c["sources"]), row.id
 
 
 def test_places_have_every_name_form_they_are_known_by(places):
@@ -75,14 +80,19 @@ def test_districts_tile_the_conflict_zone_without_overlaps(base):
     assert union.area == pytest.approx(total, rel=1e-4)
 
 
-def test_held_area_and_shares_match_the_estimates(layers):
+def test_held_area_and_shares_match_the_estimates(layers, base):
     held = km2(layers["armenian_held_1994"])
     assert held == pytest.approx(HELD_TOTAL_KM2, rel=0.01)
-    captured, ceded, zone = (km2(layers[k]) for k in ("captured", "ceded", "peacekeeping_zone"))
+    parts = areas.pieces(layers, base["cells"])
+    assert parts.km2.sum() == pytest.approx(held, abs=0.5)  # the pieces partition the held area
+    on_10_nov, on_1_dec = areas.areas_on(parts, "2020-11-10"), areas.areas_on(parts, "2020-12-01")
+    fighting = sum(on_10_nov["share_pct"][g] for g in ("contested", "unknown", "announced", "confirmed"))
     # Mikaelyan (Caucasian Knot, 21 Nov 2020): 32.5% taken in the fighting, 39.85% by the agreement, 27.7% left.
-    assert 100 * captured / held == pytest.approx(32.5, abs=3)
-    assert 100 * ceded / held == pytest.approx(39.85, abs=3)
-    assert 100 * zone / held == pytest.approx(27.7, abs=3)
+    # Ours are measured on nearest-settlement cells, so a few points off (see the closing note of issue 8).
+    assert fighting == pytest.approx(32.5, abs=4)
+    assert on_1_dec["share_pct"]["handed_over"] == pytest.approx(39.85, abs=3)
+    assert on_1_dec["share_pct"]["armenian"] == pytest.approx(27.7, abs=4)
+    assert 100 * km2(layers["peacekeeping_zone"]) / held == pytest.approx(27.7, abs=3)
 
 
 def test_corridor_is_five_km_wide_measured_in_metres(layers):
@@ -123,7 +133,7 @@ def test_peacekeeping_zone_carries_the_contingent_figures(layers):
 
 def test_approximate_features_are_marked_as_such(layers):
     precision = {row.id: row.precision for frame in layers.values() for row in frame.itertuples()}
-    for feature in ("captured_hadrut", "peacekeeping_zone", "lachin_corridor", "nakhchivan_link",
+    for feature in ("captured_hadrut-khojavend", "peacekeeping_zone", "lachin_corridor", "nakhchivan_link",
                     "new_corridor_route", "held_nkao"):
         assert precision[feature] == "approximate", feature
     assert precision["nkao_1991"] == "exact_admin"

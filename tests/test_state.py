@@ -8,16 +8,18 @@ from geo.errors import InvalidInput
 
 AZ, AM = "azerbaijan", "armenian_forces"
 
-# (town, day, controller, peacekeepers): the day before and the day of each change, from the facts brief.
+# (town, day, controller, peacekeepers): the day before and the day of each change. Towns of the districts drawn
+# settlement by settlement are asked at their own gazetteer point (their cell's settlement); a contested day
+# (announced by one side, denied by the other) has no controller.
 TOWN_DAYS = [
-    ("place_jabrayil", "2020-10-03", AM, False), ("place_jabrayil", "2020-10-04", AZ, False),
-    ("place_hadrut", "2020-10-08", AM, False), ("place_hadrut", "2020-10-09", AM, False),  # announced, denied
-    ("place_hadrut", "2020-10-14", AM, False), ("place_hadrut", "2020-10-15", AZ, False),
-    ("place_fuzuli", "2020-10-16", AM, False), ("place_fuzuli", "2020-10-17", AZ, False),
-    ("place_zangilan", "2020-10-19", AM, False), ("place_zangilan", "2020-10-20", AZ, False),
-    ("place_qubadli", "2020-10-24", AM, False), ("place_qubadli", "2020-10-25", AZ, False),
-    ("place_shusha", "2020-11-07", AM, False), ("place_shusha", "2020-11-08", AZ, False),
-    ("place_shusha", "2020-11-24", AZ, False),
+    ("jabrayil-city-jabrayil", "2020-10-03", AM, False), ("jabrayil-city-jabrayil", "2020-10-04", AZ, False),
+    ("hadrut-khojavend", "2020-10-08", AM, False), ("hadrut-khojavend", "2020-10-09", None, False),
+    ("hadrut-khojavend", "2020-10-14", None, False), ("hadrut-khojavend", "2020-10-15", AZ, False),
+    ("fuzuli-city-fuzuli", "2020-10-16", AM, False), ("fuzuli-city-fuzuli", "2020-10-17", AZ, False),
+    ("zangilan-city-zangilan", "2020-10-19", AM, False), ("zangilan-city-zangilan", "2020-10-20", AZ, False),
+    ("gubadli-city-gubadli", "2020-10-24", AM, False), ("gubadli-city-gubadli", "2020-10-25", AZ, False),
+    ("shusha-shusha", "2020-11-07", AM, False), ("shusha-shusha", "2020-11-08", None, False),
+    ("shusha-shusha", "2020-11-09", AZ, False), ("shusha-shusha", "2020-11-24", AZ, False),
     ("place_agdam", "2020-11-09", AM, False), ("place_agdam", "2020-11-19", AM, False),
     ("place_agdam", "2020-11-20", AZ, False),
     ("place_kalbajar", "2020-11-15", AM, False), ("place_kalbajar", "2020-11-24", AM, False),
@@ -36,9 +38,10 @@ TOWN_DAYS = [
 
 
 @pytest.mark.parametrize("town, day, controller, peacekeepers", TOWN_DAYS)
-def test_town_on_date(layers, zone, places, town, day, controller, peacekeepers):
-    point = places.loc[town].geometry
-    answer = state.where(layers, zone, point.y, point.x, day)
+def test_town_on_date(layers, base, zone, places, town, day, controller, peacekeepers):
+    settlements = layers["settlements"].set_index("id")
+    point = (places if town in places.index else settlements).loc[town].geometry
+    answer = state.where(layers, zone, point.y, point.x, day, cells=base["cells"])
     assert answer["controller"] == controller
     assert answer["peacekeepers"] is peacekeepers
 
@@ -59,9 +62,18 @@ def test_layers_appear_on_their_dates(layers):
     before = set(state.state_on(layers, "2020-11-09").layer)
     after = set(state.state_on(layers, "2020-11-10").layer)
     assert {"peacekeeping_zone", "lachin_corridor", "ceded", "transport_links"} <= after - before
-    grow = [len(state.state_on(layers, day, ["captured"])) for day in
-            ("2020-09-27", "2020-10-04", "2020-10-15", "2020-10-17", "2020-10-20", "2020-10-25", "2020-11-08")]
-    assert grow == [0, 1, 2, 3, 4, 5, 6]
+    # The land taken grows place by place, on the days the places were announced.
+    days = ("2020-09-27", "2020-10-03", "2020-10-04", "2020-10-15", "2020-10-17", "2020-10-20", "2020-10-25",
+            "2020-11-08", "2020-11-09")
+    shown = {day: set(state.state_on(layers, day, ["captured"]).id) for day in days}
+    assert all(shown[a] <= shown[b] for a, b in zip(days, days[1:]))
+    assert len(shown["2020-11-09"]) > 2 * len(shown["2020-10-20"]) > 4 * len(shown["2020-09-27"]) > 0
+    for cell, day in [("captured_sugovushan-tartar", "2020-10-03"), ("captured_jabrayil-city-jabrayil", "2020-10-04"),
+                      ("captured_hadrut-khojavend", "2020-10-09"), ("captured_fuzuli-city-fuzuli", "2020-10-17"),
+                      ("captured_shusha-shusha", "2020-11-08")]:
+        before = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+        assert cell in set(state.state_on(layers, day, ["captured"]).id), cell
+        assert cell not in set(state.state_on(layers, before, ["captured"]).id), cell
 
 
 def test_ceded_status_turns_from_scheduled_to_handed_over(layers):
