@@ -51,7 +51,7 @@ def load() -> dict:
     return {"layers": layers, "features": state.all_features(layers), "base": base, "claims": claims,
             "claims_by_id": claims.set_index("id"), "records": records, "area_series": areas_mod.series(parts),
             "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id),
-            "place_ids": frozenset(layers["settlements"].id)}
+            "place_ids": frozenset(layers["settlements"].id), "captured_ids": frozenset(layers["captured"].id)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,7 +59,8 @@ def map_bundle() -> dict:
     """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
     assets.use_local_assets()
     data = load()
-    full = mapdata.bundle(data["layers"], data["base"], data["claims"], data["records"].sources)
+    full = mapdata.bundle(data["layers"], data["base"], data["claims"], data["records"].sources,
+                          data["area_series"], data["records"].settlements)
     served = mapdata.write_served(full, data["layers"])
     # The standalone export cannot fetch anything: it carries every detail inline.
     return {"url": served["url"], "standalone_script": mapdata.runtime_script(mapdata.to_script(full))}

@@ -1,14 +1,10 @@
 """Map: the ceasefire's geography on a day, with the article's claims about it beside the map."""
 import json
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import areas as areas_mod
 from geo import claims as claims_mod
-from geo import settlements as settlements_mod
 from geo import geojson, mapview, state
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID
@@ -34,7 +30,7 @@ def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     """The view that shows a claim: its date, its layers switched on, the map fitted to its features."""
     claim = data["claims_by_id"].loc[claim_id]
     layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in claim.layers)
-    chosen = view.replace(claim=claim_id, date=state.parse_date(claim.map_date), layers=layers_on)
+    chosen = view.replace(claim=claim_id, place=None, date=state.parse_date(claim.map_date), layers=layers_on)
     features = [frame[frame.id.isin(claim.features)] for frame in data["layers"].values()]
     bounds = [f.total_bounds for f in features if len(f)]
     if bounds:
@@ -88,6 +84,10 @@ def take_map_report(view: view_mod.View) -> view_mod.View:
     if said["date"] and said["date_tag"] != st.session_state.get("map_date_tag"):
         st.session_state.map_date_tag = said["date_tag"]
         changes["date"] = said["date"]
+    if said["place"] and said["place_tag"] != st.session_state.get("map_place_tag"):
+        st.session_state.map_place_tag = said["place_tag"]
+        if said["place"] in data["place_ids"]:
+            changes.update(place=said["place"], claim=None)
     moved = view.replace(**changes)
     if moved != view:
         common.write_view(moved)
@@ -106,18 +106,6 @@ def on_clear_claim():
     common.write_view(common.view_from_link().replace(claim=None))
 
 
-PLACE_ZOOM = 12  # close enough for the settlements' names and the finest geometry
-
-
-def on_select_place(place_id):
-    place = data["layers"]["settlements"].set_index("id").loc[place_id]
-    view = common.view_from_link()
-    layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in ("settlements", "captured"))
-    st.session_state.full_rerun = layers_on != view.layers
-    common.write_view(view.replace(place=place_id, claim=None, lat=round(place.geometry.y, 4),
-                                   lon=round(place.geometry.x, 4), zoom=PLACE_ZOOM, layers=layers_on))
-
-
 def on_clear_place():
     common.write_view(common.view_from_link().replace(place=None))
 
@@ -126,57 +114,20 @@ def selected_features(view) -> list[str]:
     if view.claim:
         return list(data["claims_by_id"].loc[view.claim, "features"])
     if view.place:
-        return [view.place, f"captured_{view.place}"]
+        cell = f"captured_{view.place}"
+        return [view.place, *([cell] if cell in data["captured_ids"] else [])]
     return []
 
 
-def place_search(view):
-    """A box that finds a settlement by any of its names, with or without diacritics, and takes the map there."""
-    records = data["records"]
-    text = st.text_input("Find a place", key="place_search", placeholder="Khankendi, Stepanakert, Ստեփանակերտ, Hadrut…",
-                         max_chars=80)
-    if view.place:
-        row = records.settlements.loc[view.place]
-        left, right = st.columns([3, 1])
-        left.markdown(f"Selected: **{common.md_escape(row.name_en)}** ({common.md_escape(row.district)})")
-        right.button("Clear", key="clear_place", on_click=on_clear_place)
-    if not text.strip():
-        return
-    found = settlements_mod.search(text, records, limit=8)
-    if not found:
-        st.caption(f"No place is called “{common.md_escape(text[:80])}”.")
-        return
-    located = set(data["place_ids"])
-    for place_id in found:
-        row = records.settlements.loc[place_id]
-        label = f"{row.name_en} · {row.district}"
-        if place_id in located:
-            st.button(label, key=f"find_{place_id}", on_click=on_select_place, args=(place_id,),
-                      disabled=place_id == view.place)
-        else:
-            st.caption(f"{common.md_escape(label)}: no coordinates in the stored sources, so not on the map")
-
-
-def area_chart(view):
-    """Who held how much of the area held on 26 Sep, day by day, with the chosen day marked."""
-    frame = data["area_series"]
-    order = list(areas_mod.GROUPS)
-    colours = ["#c2410c", "#f59e0b", "#9ca3af", "#22d3ee", "#0e7490", "#15803d"]
-    base = alt.Chart(frame).encode(x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b")))
-    stacked = base.mark_area().encode(
-        y=alt.Y("km2:Q", stack="zero", title="km²"),
-        color=alt.Color("label:N", sort=[areas_mod.GROUPS[g] for g in order],
-                        scale=alt.Scale(domain=[areas_mod.GROUPS[g] for g in order], range=colours),
-                        legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320)),
-        order=alt.Order("order:Q"), tooltip=["date:T", "label:N", alt.Tooltip("km2:Q", format=",.0f")],
-    ).transform_calculate(order=f"indexof({order!r}, datum.group)")
-    day = alt.Chart(pd.DataFrame({"date": [view.date]})).mark_rule(color="#111827", strokeWidth=2).encode(x="date:T")
-    st.altair_chart((stacked + day).properties(height=230), use_container_width=True, key="area_chart")
-    today = frame[frame.date == view.date].set_index("group").km2
-    total = frame[frame.date == view.date].km2.sum()
-    st.caption(f"On {view.date:%d %b %Y}, of the {total:,.0f} km² Armenian forces held on 26 Sep: "
-               + "; ".join(f"{areas_mod.GROUPS[g].lower()} {100 * today[g] / total:.1f}%" for g in order if today[g])
-               + ". Measured on the settlements' nearest-land areas: approximate.")
+def selected_place(view):
+    """The place chosen in the map's search box (or a link), with its status that day and a way back."""
+    place = data["layers"]["settlements"].set_index("id").loc[view.place]
+    change = state.status_on(place.timeline, view.date.isoformat())
+    with st.container(border=True, key="selected_place"):
+        st.markdown(f"**{common.md_escape(place.name_en)}** ({common.md_escape(place.district)})  \n"
+                    f"On {view.date:%d %b %Y}: {common.md_escape(change['status'])}")
+        st.caption("Sources: " + common.source_links(change.get("sources") or []))
+        st.button("Clear selection", key="clear_place", on_click=on_clear_place)
 
 
 # A claim link from a popup carries no centre: fit the map to the claim.
@@ -217,7 +168,6 @@ def timeline_map_and_claims():
 
     map_column, claims_column = st.columns([3, 1.25])
     with map_column:
-        place_search(view)
         # What the map sends back is read at the top of the next run (take_map_report), from the key "map".
         st_folium(
             mapview.timeline_map(bundle["url"], view.base),
@@ -227,10 +177,10 @@ def timeline_map_and_claims():
             returned_objects=["center", "zoom", "selected_tags"],
         )
         st.caption("Step through the days with the time bar on the map (drag it, use the arrow keys, or Play), or "
-                   "jump to a key date from its list. Dashed outlines are approximate; pale fills are pending "
+                   "jump to a key date from its list. The chart at the map's corner shows the area each side held, day by "
+                   "day, with the day marked. Dashed outlines are approximate; pale fills are pending "
                    "(scheduled or contested). Hover or click a shape for its names, status, sources and the "
                    "article's words about it.")
-        area_chart(view)
         export_row(view, day_state, selected)
         if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
             table = day_state[["name_en", "layer", "status", "status_since", "precision", "area_km2"]].copy()
@@ -259,6 +209,8 @@ def export_row(view, day_state, selected):
 
 def claims_panel(view, day_state):
     relevant = claims_mod.claims_on(claims, day_state, view.date)
+    if view.place:
+        selected_place(view)
     st.markdown(f"**The article's claims ({len(relevant)} of {len(claims)} bear on this day)**")
     if view.claim:
         chosen = data["claims_by_id"].loc[view.claim]

@@ -29,6 +29,12 @@ GROUPS = {
 }
 
 
+# The chart's words, where room is short.
+SHORT = {"armenian": "Armenian-held", "contested": "Contested or split", "unknown": "Changed hands, day unknown",
+         "announced": "Azerbaijani (announced)", "confirmed": "Azerbaijani (admitted or confirmed)",
+         "handed_over": "Handed over"}
+
+
 def pieces(layers: dict[str, gpd.GeoDataFrame], cells: gpd.GeoDataFrame) -> pd.DataFrame:
     """The partition the areas are measured on: one row per piece with its km² and its dated statuses."""
     settlements = layers["settlements"].set_index("id")

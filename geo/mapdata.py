@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
-from geo import geojson
+from geo import areas, geojson, settlements
 from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
 from geo.catalog import KEY_DATES, LAYERS, PRECISION, STATUSES, TIMELINE_END, TIMELINE_START
 from geo.paths import STATIC
@@ -66,9 +66,41 @@ def _cited(collection: dict, sources: pd.DataFrame | None) -> dict:
     return collection
 
 
+AREA_COLOURS = {"armenian": "#c2410c", "contested": "#f59e0b", "unknown": "#9ca3af", "announced": "#22d3ee",
+                "confirmed": "#0e7490", "handed_over": "#15803d"}
+
+
+def area_chart_data(series: pd.DataFrame | None) -> dict | None:
+    """The chart of the area each side held, day by day (geo.areas.series), as the map draws it."""
+    if series is None or series.empty:
+        return None
+    days = sorted(series.date.unique())
+    table = series.pivot(index="date", columns="group", values="km2").reindex(days)
+    groups = [g for g in areas.GROUPS if g in table.columns]
+    return {"days": [d.isoformat() for d in days],
+            "groups": [{"id": g, "label": areas.SHORT[g], "title": areas.GROUPS[g], "colour": AREA_COLOURS[g]}
+                       for g in groups],
+            "km2": {g: [round(float(v), 1) for v in table[g]] for g in groups}}
+
+
+def names_index(gazetteer: pd.DataFrame | None, located: set[str]) -> list | None:
+    """For the map's search box: [id, label, on the map?, folded name forms] for every settlement."""
+    if gazetteer is None:
+        return None
+    out = []
+    for row in gazetteer.itertuples():
+        forms = sorted({settlements.fold(f) for f in settlements.name_forms(row._asdict())})
+        out.append([row.id, f"{row.name_en} · {row.district}", row.id in located, forms])
+    return out
+
+
 def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame], claims: pd.DataFrame,
-           sources: pd.DataFrame | None = None) -> dict:
+           sources: pd.DataFrame | None = None, area_series: pd.DataFrame | None = None,
+           gazetteer: pd.DataFrame | None = None) -> dict:
+    located = set(layers["settlements"].id) if "settlements" in layers else set()
     return {
+        "areas": area_chart_data(area_series),
+        "names": names_index(gazetteer, located),
         "layers": [{"id": l.id, "title": l.title, "kind": l.kind, "colour": l.colour, "style": l.style,
                     "label_min_zoom": l.label_min_zoom} for l in LAYERS],
         "statuses": {s.id: {"label": s.label, "short": s.short, "colour": s.colour, "legend": s.legend}
@@ -186,7 +218,11 @@ def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict
         entry["details"] = f"map-details-{key}"
         index[key] = entry
     lod = {"levels": [{"level": l.level, "min_zoom": l.min_zoom} for l in LEVELS], "cells": index}
-    data = {k: v for k, v in full.items() if k != "quotes"}
+    data = {k: v for k, v in full.items() if k not in ("quotes", "names")}
+    if full.get("names"):
+        # The search box's names are fetched when it is first used: nothing of them on the way to first paint.
+        files["map-names"] = _json(full["names"])
+        data["names_url"] = "map-names"
     return {**data, "features": served_features, "lod": lod}, files
 
 
@@ -197,6 +233,8 @@ def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: P
     for entry in data["lod"]["cells"].values():
         entry["geometry"] = {level: urls[stem] for level, stem in entry["geometry"].items()}
         entry["details"] = urls[entry["details"]]
+    if "names_url" in data:
+        data["names_url"] = urls[data["names_url"]]
     script = runtime_script(to_script(data), static_root)
     return {"url": write_file(script, "map-runtime", "js", static_root), "script": script}
 

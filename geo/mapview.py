@@ -29,9 +29,10 @@ def map_report(tags) -> dict:
     """What the map's client said in streamlit-folium's `selected_tags` (see tag() in timeline-map.js).
 
     Returns {"requested": "lat,lon,zoom" the map had applied when it reported, "date": a day stepped on the
-    map or None, "date_tag": the raw numbered tag, to tell a new step from an old one}.
+    map or None, "date_tag": the raw numbered tag, to tell a new step from an old one, "place": a place chosen
+    in the map's search box or None, "place_tag": its raw numbered tag}.
     """
-    found = {"requested": None, "date": None, "date_tag": None}
+    found = {"requested": None, "date": None, "date_tag": None, "place": None, "place_tag": None}
     for tag in tags or ():
         if not isinstance(tag, str):
             continue
@@ -43,6 +44,9 @@ def map_report(tags) -> dict:
                 found["date"] = parse_date(tag[len("kcm-date:"):].split("#")[0])
             except InvalidInput:
                 found["date"] = None
+        elif tag.startswith("kcm-place:"):
+            found["place_tag"] = tag
+            found["place"] = tag[len("kcm-place:"):].split("#")[0][:120] or None
     return found
 
 

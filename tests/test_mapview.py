@@ -2,7 +2,9 @@
 import datetime as dt
 import json
 
-from geo import assets, mapdata, mapview, settlements
+import pytest
+
+from geo import areas, assets, mapdata, mapview, settlements
 from geo import view as view_mod
 
 
@@ -42,7 +44,9 @@ def test_a_state_update_is_small_and_escaped():
 def test_the_map_report_is_read_back():
     said = mapview.map_report(["kcm-req:39.6500,46.7000,9", "kcm-date:2020-11-08#3", None, 5])
     assert said == {"requested": "39.6500,46.7000,9", "date": dt.date(2020, 11, 8),
-                    "date_tag": "kcm-date:2020-11-08#3"}
+                    "date_tag": "kcm-date:2020-11-08#3", "place": None, "place_tag": None}
+    found = mapview.map_report(["kcm-place:hadrut-khojavend#4"])
+    assert found["place"] == "hadrut-khojavend" and found["place_tag"] == "kcm-place:hadrut-khojavend#4"
     assert mapview.view_key(view_mod.DEFAULT) == "39.6500,46.7000,9"
     assert mapview.map_report(["kcm-date:2031-01-01#1"])["date"] is None
 
@@ -79,6 +83,23 @@ def test_the_runtime_is_one_script_with_leaflet_styles_controller_and_data(layer
     assert ".leaflet-container" in runtime and ".kcm-time-range" in runtime  # both stylesheets
     assert "url(images/" not in runtime and "</script" not in runtime.lower()
     assert fetched_urls(runtime) == []
+
+
+def test_the_search_names_and_the_area_chart_travel_with_the_map(layers, base, claims):
+    records = settlements.load()
+    parts = areas.pieces(layers, base["cells"])
+    full = mapdata.bundle(layers, base, claims, records.sources, areas.series(parts), records.settlements)
+    names = {row[0]: row for row in full["names"]}
+    assert len(names) == len(records.settlements)
+    stepanakert = names["khankendi-stepanakert-khankendi"]
+    assert stepanakert[2] is True and {"stepanakert", "khankendi", "xankendi", "ստեփանակերտ"} <= set(stepanakert[3])
+    assert any(row[2] is False for row in full["names"])  # not on the map: found, and said so
+    chart = full["areas"]
+    assert chart["days"][0] == "2020-09-27" and chart["days"][-1] == "2020-12-01"
+    day = chart["days"].index("2020-11-10")
+    assert sum(chart["km2"][g["id"]][day] for g in chart["groups"]) == pytest.approx(parts.km2.sum(), abs=1)
+    served, files = mapdata.served_bundle(full, layers)
+    assert "names" not in served and json.loads(files[served["names_url"]]) == full["names"]
 
 
 def test_the_runtime_file_is_named_by_its_content(tmp_path):

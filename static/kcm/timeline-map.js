@@ -78,6 +78,8 @@
       });
     }
     this.legend();
+    if (data.areas) this.areaChart(data.areas);
+    if (data.names || data.names_url) this.searchControl();
     this.pendingDate = null;
     if (data.timeline) this.timeControl(data.timeline);
     this.drift = null;
@@ -490,6 +492,11 @@
         "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-approx'></span>Approximate, hand-built (dashed)</div>" +
         "<div class='kcm-legend-row'><span class='kcm-sw kcm-sw-pending'></span>Pending that day: scheduled or contested</div></div>";
       div.innerHTML = html;
+      // The legend scrolls rather than grow into the controls at the map's top (zoom, search, time bar).
+      var body = div.querySelector(".kcm-legend-body");
+      var fit = function () { body.style.maxHeight = Math.max(120, self.map.getSize().y - 230) + "px"; };
+      fit();
+      self.map.on("resize", fit);
       // On a narrow map (a phone) the legend starts folded: open, it would cover half the map.
       if (self.map.getSize().x < 600) {
         div.classList.add("kcm-legend-closed");
@@ -506,6 +513,164 @@
     };
     control.addTo(this.map);
     this.legendControl = control;
+  };
+
+  // The area each side held, day by day: a stacked chart drawn once, its day marker moved on each step.
+  var CHART_W = 250, CHART_H = 64;
+  Controller.prototype.areaChart = function (areas) {
+    var self = this, days = areas.days, n = days.length;
+    var totals = days.map(function (_, i) {
+      return areas.groups.reduce(function (sum, g) { return sum + areas.km2[g.id][i]; }, 0);
+    });
+    var top = Math.max.apply(null, totals) || 1;
+    var x = function (i) { return (n > 1 ? i / (n - 1) : 0) * CHART_W; };
+    var y = function (v) { return CHART_H - v / top * CHART_H; };
+    var below = days.map(function () { return 0; });
+    var shapes = areas.groups.map(function (g) {
+      var upper = below.map(function (b, i) { return b + areas.km2[g.id][i]; });
+      var points = upper.map(function (v, i) { return x(i).toFixed(1) + "," + y(v).toFixed(1); })
+        .concat(below.map(function (v, i) { return x(i).toFixed(1) + "," + y(v).toFixed(1); }).reverse());
+      below = upper;
+      return "<polygon points='" + points.join(" ") + "' fill='" + esc(g.colour) + "'><title>" + esc(g.title || g.label) +
+        "</title></polygon>";
+    }).join("");
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "kcm-areas");
+      div.innerHTML = "<button type='button' class='kcm-areas-title' aria-expanded='true'>Area held, 27 Sep - 1 Dec</button>" +
+        "<div class='kcm-areas-body'><svg class='kcm-areas-chart' width='" + CHART_W + "' height='" + CHART_H +
+        "' viewBox='0 0 " + CHART_W + " " + CHART_H + "' role='img' aria-label='Area held by each side, day by day'>" +
+        shapes + "<line class='kcm-areas-day' x1='0' x2='0' y1='0' y2='" + CHART_H + "'></line></svg>" +
+        "<div class='kcm-areas-figures' aria-live='polite'>" + areas.groups.map(function (g) {
+          return "<div title='" + esc(g.title || g.label) + "'><span class='kcm-sw' style='background:" + esc(g.colour) +
+            "'></span>" + esc(g.label) + ": <span class='kcm-areas-value' data-group='" + esc(g.id) + "'></span></div>";
+        }).join("") + "</div></div>";
+      var toggle = div.querySelector(".kcm-areas-title");
+      toggle.addEventListener("click", function () {
+        var open = div.classList.toggle("kcm-areas-closed") === false;
+        toggle.setAttribute("aria-expanded", String(open));
+      });
+      if (self.map.getSize().x < 600) {
+        div.classList.add("kcm-areas-closed");
+        toggle.setAttribute("aria-expanded", "false");
+      }
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(this.map);
+    var div = control.getContainer();
+    var values = {};
+    Array.prototype.forEach.call(div.querySelectorAll(".kcm-areas-value"), function (el) {
+      values[el.getAttribute("data-group")] = el;
+    });
+    this.areas = { data: areas, totals: totals, x: x, line: div.querySelector(".kcm-areas-day"), values: values,
+                   format: new Intl.NumberFormat("en", { maximumFractionDigits: 0 }) };
+  };
+
+  Controller.prototype.markAreaDay = function (day) {
+    var chart = this.areas;
+    if (!chart) return;
+    var i = chart.data.days.indexOf(day);
+    if (i < 0) return;
+    chart.line.setAttribute("x1", chart.x(i).toFixed(1));
+    chart.line.setAttribute("x2", chart.x(i).toFixed(1));
+    // Only the numbers change, in rows laid out once: a step costs no new layout of the box.
+    var total = chart.totals[i] || 1;
+    chart.data.groups.forEach(function (g) {
+      var km2 = chart.data.km2[g.id][i];
+      var text = (100 * km2 / total).toFixed(1) + "% (" + chart.format.format(km2) + " km²)";
+      if (chart.values[g.id].textContent !== text) chart.values[g.id].textContent = text;
+    });
+    this.map.getContainer().setAttribute("data-kcm-area-day", day);
+  };
+
+  // Names compared as the server's geo.settlements.fold does: case and accents aside ('Xocavənd' = 'xocavend').
+  var fold = function (text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/ı/g, "i").replace(/ə/g, "e").trim();
+  };
+  var SEARCH_LIMIT = 8;
+
+  // Find a place by any of its names. The names come with the first use of the box (a file of their own),
+  // so they cost nothing on the way to the first paint; the standalone export has them inline.
+  Controller.prototype.searchControl = function () {
+    var self = this;
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "kcm-search");
+      div.innerHTML = "<input type='search' class='kcm-search-input' maxlength='80' autocomplete='off' " +
+        "placeholder='Find a place: Khankendi, Ստեփանակերտ…' aria-label='Find a place by any of its names'>" +
+        "<ul class='kcm-search-results' role='listbox'></ul>";
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(this.map);
+    var div = control.getContainer(), input = div.querySelector("input"), list = div.querySelector("ul");
+    this.searchInput = input;
+    var show = function () {
+      self.loadNames().then(function (names) {
+        var wanted = fold(input.value);
+        list.innerHTML = "";
+        if (wanted.length < 2) return;
+        var starts = [], contains = [];
+        names.forEach(function (n) {
+          if (n[3].some(function (f) { return f.indexOf(wanted) === 0; })) starts.push(n);
+          else if (n[3].some(function (f) { return f.indexOf(wanted) > 0; })) contains.push(n);
+        });
+        var found = starts.concat(contains).slice(0, SEARCH_LIMIT);
+        if (!found.length) {
+          list.innerHTML = "<li class='kcm-search-none'>No place is called “" + esc(input.value) + "”</li>";
+          return;
+        }
+        list.innerHTML = found.map(function (n) {
+          return n[2] ? "<li><button type='button' class='kcm-search-hit' data-place='" + esc(n[0]) + "'>" + esc(n[1]) +
+            "</button></li>" : "<li class='kcm-search-off'>" + esc(n[1]) + " (no coordinates in the sources, not on the map)</li>";
+        }).join("");
+      }, function () {
+        list.innerHTML = "<li class='kcm-search-none'>The names could not be loaded; try again.</li>";
+      });
+    };
+    input.addEventListener("input", show);
+    input.addEventListener("focus", function () { self.loadNames(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        var first = list.querySelector(".kcm-search-hit");
+        if (first) self.findPlace(first.getAttribute("data-place"));
+      } else if (event.key === "Escape") {
+        input.value = ""; list.innerHTML = "";
+      }
+    });
+    list.addEventListener("click", function (event) {
+      var hit = event.target.closest(".kcm-search-hit");
+      if (hit) self.findPlace(hit.getAttribute("data-place"));
+    });
+  };
+
+  Controller.prototype.loadNames = function () {
+    if (this.data.names) return Promise.resolve(this.data.names);
+    var self = this;
+    return this.fetchJson(this.data.names_url).then(function (names) { self.data.names = names; return names; });
+  };
+
+  // A place chosen in the box: the map goes there and selects it (its point and its land), and tells the page,
+  // which shows its status and sources beside the map and puts it in the link.
+  Controller.prototype.findPlace = function (id) {
+    var entry = this.byId[id];
+    if (!entry) return;
+    var c = entry.feature.geometry.coordinates;
+    var selected = [id];
+    if (this.byId["captured_" + id]) selected.push("captured_" + id);
+    this.searchInput.value = "";
+    this.searchInput.parentNode.querySelector("ul").innerHTML = "";
+    this.map.setView([c[1], c[0]], Math.max(this.map.getZoom(), 12), { animate: false });
+    var layers = this.state.layers.slice();
+    if (layers.indexOf(entry.info.id) < 0) layers.push(entry.info.id);
+    this.apply({ date: this.state.date, layers: layers, selected: selected }, true);
+    this.reportedPlace = id;
+    this.reports = (this.reports || 0) + 1;
+    this.tag();
+    if (window.__GLOBAL_DATA__) this.tellComponent();
   };
 
   var addDays = function (iso, days) {
@@ -595,6 +760,7 @@
     var v = this.requestedView;
     if (v) tags.push("kcm-req:" + v.lat.toFixed(4) + "," + v.lon.toFixed(4) + "," + v.zoom);
     if (this.reportedDate) tags.push("kcm-date:" + this.reportedDate + "#" + this.reports);
+    if (this.reportedPlace) tags.push("kcm-place:" + this.reportedPlace + "#" + this.reports);
     window.__GLOBAL_DATA__.selected_tags = tags;
   };
 
@@ -684,6 +850,7 @@
       this.timeLabel.innerHTML = "<b>" + esc(label) + "</b>" + (key ? " · " + esc(key) : "");
       this.keyDateSelect.value = key ? this.state.date : "";
     }
+    this.markAreaDay(this.state.date);
     // Written last, so that whoever watches the DOM (tests, the benchmark) sees a finished state.
     var container = this.map.getContainer();
     container.setAttribute("data-kcm-visible", String(visible));
