@@ -1,7 +1,7 @@
 """Base layers from Natural Earth: countries, the NKAO of 1991, the 1994 line of contact and the districts.
 
 Natural Earth's rayon layer is generalized (5-9 km between vertices) and mislabelled, and its NKAO lines do
-not close (facts brief, section 5). The defects are fixed here, each by a named step:
+not close. The defects are fixed here, each by a named step:
 - `_label_districts`: rows are matched on `gn_name`, the one field that is right for every rayon (Laçın is
   labelled "Lankaran" in `name`; `gn_name` of Xocalı and of the Stepanakert city polygon are swapped).
 - `nkao_polygon`: endpoints closer than 500 m are snapped together before polygonizing.
