@@ -180,9 +180,11 @@
     var zoom = map.getZoom(), minZoom = this.labelMinZoom || {};
     var ids = Object.keys(this.placeLabels).filter(function (id) {
       var shown = self.byId[id].shown && !(minZoom[id] && zoom < minZoom[id]);
-      if (!shown && map.hasLayer(self.placeLabels[id])) map.removeLayer(self.placeLabels[id]);
+      var label = self.placeLabels[id];
+      if (!shown && label && map.hasLayer(label)) map.removeLayer(label);
       return shown;
     });
+    ids.forEach(function (id) { if (!self.placeLabels[id]) self.placeLabels[id] = self.makeLabel(id); });
     // Key places first (larger towns first), then settlements: a village never takes a town's room.
     var rank = function (id) { return (minZoom[id] ? 0 : 1e9) + (self.byId[id].feature.properties.population || 0); };
     ids.sort(function (a, b) { return rank(b) - rank(a) || (a < b ? -1 : 1); });
@@ -214,6 +216,14 @@
       else if (map.hasLayer(box.label)) map.removeLayer(box.label);
     });
     map.getContainer().setAttribute("data-kcm-labels", String(drawn));
+  };
+
+  Controller.prototype.makeLabel = function (id) {
+    var feature = this.byId[id].feature, c = feature.geometry.coordinates;
+    return L.marker([c[1], c[0]], {
+      pane: "kcm-labels", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "kcm-label kcm-place-label", html: esc(feature.properties.name_en), iconSize: null })
+    });
   };
 
   var HIDDEN = { stroke: false, fill: false };
@@ -341,10 +351,7 @@
         self.placeLabels = self.placeLabels || {};
         self.labelMinZoom = self.labelMinZoom || {};
         if (info.label_min_zoom) self.labelMinZoom[id] = info.label_min_zoom;
-        self.placeLabels[id] = L.marker([c[1], c[0]], {
-          pane: "kcm-labels", interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "kcm-label kcm-place-label", html: esc(feature.properties.name_en), iconSize: null })
-        });
+        self.placeLabels[id] = null;  // made when it is first to be drawn (makeLabel): most never are
       } else {
         layer = L.geoJSON(feature, { style: function () { return options; }, pane: options.pane,
                                      renderer: options.renderer });
