@@ -65,7 +65,7 @@ RECORDER = r"""
     return {frame, container, drawn, date: container ? container.getAttribute("data-kcm-date") : null};
   };
 
-  const update = (t) => {
+  const update = (t, w) => {
     const s = look();
     if (s.frame && s.frame !== K.frame) {
       if (K.frame) K.frameSwaps++; else K.frameAt = t;
@@ -82,7 +82,10 @@ RECORDER = r"""
       K.features = featuresIn(s.container);
       K.applyMs = Number(s.container.getAttribute("data-kcm-apply-ms")) || null;
       const armedAt = K.key;
-      requestAnimationFrame(() => setTimeout(() => { if (K.key === armedAt) K.paint = performance.now(); }, 0));
+      // Timed on the clock of the document whose change it waits for (the key's, in a step on the map's own
+      // bar): two documents' timeOrigin + now() can disagree by tens of milliseconds.
+      const win = w || window;
+      win.requestAnimationFrame(() => win.setTimeout(() => { if (K.key === armedAt) K.paint = clock(win); }, 0));
     }
     K.lastDate = s.date;
   };
@@ -95,9 +98,9 @@ RECORDER = r"""
       hookedDocs.add(d);
       // A key pressed on the map's own timeline (inside the iframe) starts a step too.
       d.addEventListener("keydown", (e) => onKey(e, clock(w)), true);
-      new w.MutationObserver(() => update(clock(w))).observe(d, {
+      new w.MutationObserver(() => update(clock(w), w)).observe(d, {
         subtree: true, childList: true, attributes: true, attributeFilter: ["data-kcm-date", "data-kcm-visible"]});
-      update(clock(w));
+      update(clock(w), w);
     }
     return d;
   };
