@@ -31,7 +31,7 @@ GROUPS = {
 
 # The chart's words, where room is short.
 SHORT = {"armenian": "Armenian-held", "contested": "Contested or split", "unknown": "Changed hands, day unknown",
-         "announced": "Azerbaijani (announced)", "confirmed": "Azerbaijani (admitted or confirmed)",
+         "announced": "Azerbaijani (announced)", "confirmed": "Azerbaijani (admitted, confirmed)",
          "handed_over": "Handed over"}
 
 

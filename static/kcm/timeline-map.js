@@ -523,7 +523,7 @@
   };
 
   // The area each side held, day by day: a stacked chart drawn once, its day marker moved on each step.
-  var CHART_W = 250, CHART_H = 64;
+  var CHART_W = 276, CHART_H = 64;
   Controller.prototype.areaChart = function (areas) {
     var self = this, days = areas.days, n = days.length;
     var totals = days.map(function (_, i) {
