@@ -116,21 +116,17 @@ def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, l
 
     take("zoom", zoom, f"zoom {DEFAULT.zoom}")
 
-    def claim(text):
-        text = text.strip()
-        if claim_ids is not None and text not in claim_ids:
-            raise InvalidInput(f"there is no claim {text!r}")
-        return text or None
+    def one_of(known, what):
+        """An id that must be one of `known` (when given): a claim, a place on the map."""
+        def parse(text):
+            text = text.strip()
+            if known is not None and text not in known:
+                raise InvalidInput(f"there is no {what} {text[:60]!r}")
+            return text or None
+        return parse
 
-    take("claim", claim, "no selected claim")
-
-    def place(text):
-        text = text.strip()
-        if place_ids is not None and text not in place_ids:
-            raise InvalidInput(f"there is no place {text[:60]!r} on the map")
-        return text or None
-
-    take("place", place, "no selected place")
+    take("claim", one_of(claim_ids, "claim"), "no selected claim")
+    take("place", one_of(place_ids, "place on the map"), "no selected place")
 
     def base(text):
         if text not in BASE_MAPS:
