@@ -43,13 +43,15 @@ def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
 
 
 # Widgets write their change into the session's view and the query string.
+# A widget's callback runs before the map's report of the same rerun is read: it folds that report in first
+# (a day just stepped on the map), so that the widget's change is made to the newest view, not an older one.
 def on_layer():
     chosen = tuple(l.id for l in LAYERS if st.session_state[f"layer_{l.id}"])
-    common.write_view(common.view_from_link().replace(layers=chosen))
+    common.write_view(take_map_report(common.view_from_link()).replace(layers=chosen))
 
 
 def on_base():
-    common.write_view(common.view_from_link().replace(base=st.session_state.base))
+    common.write_view(take_map_report(common.view_from_link()).replace(base=st.session_state.base))
 
 
 def sync_widget(key, value):

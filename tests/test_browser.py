@@ -474,9 +474,10 @@ def test_a_share_link_restores_the_view_in_a_fresh_browser(session):
         wait_map(page, "2020-11-20")
     # The key-date list on the map's time bar: keeps the claim and the centre.
     map_frame(page).locator(".kcm-time-keydate").select_option("2020-10-20")
-    with expecting(page, "key date 20 Oct: the address and the map on 2020-10-20, c16 kept"):
+    with expecting(page, "key date 20 Oct: the address and the map on 2020-10-20, c16 kept, then the page"):
         wait_query(page, claim="c16", date="2020-10-20")
         wait_map(page, "2020-10-20")
+        wait_page_day(page, "2020-10-20")  # the page has heard of the day (a faster click: issue 9's race)
     page.locator(".st-key-layer_captured").get_by_text(LAYERS_BY_ID["captured"].title).click()
     with expecting(page, "unticked 'captured': its shapes gone from the map and the address"):
         wait_query_lacks_layer(page, "captured", present=False)
