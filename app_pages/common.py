@@ -51,6 +51,7 @@ def load() -> dict:
     return {"layers": layers, "features": state.all_features(layers), "base": base, "claims": claims,
             "claims_by_id": claims.set_index("id"), "records": records, "area_series": areas_mod.series(parts),
             "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id),
+            "settlements_by_id": layers["settlements"].set_index("id"),
             "place_ids": frozenset(layers["settlements"].id), "captured_ids": frozenset(layers["captured"].id)}
 
 

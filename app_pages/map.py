@@ -123,7 +123,7 @@ def selected_features(view) -> list[str]:
 
 def selected_place(view):
     """The place chosen in the map's search box (or a link), with its status that day and a way back."""
-    place = data["layers"]["settlements"].set_index("id").loc[view.place]
+    place = data["settlements_by_id"].loc[view.place]
     change = state.status_on(place.timeline, view.date.isoformat())
     with st.container(border=True, key="selected_place"):
         st.markdown(f"**{common.md_escape(place.name_en)}** ({common.md_escape(place.district)})  \n"

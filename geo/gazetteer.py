@@ -9,10 +9,13 @@ import geopandas as gpd
 MIN_NAME_LENGTH = 4  # shorter alternate names ("EVN", "Baki") match ordinary words too often
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Laçın' and 'Lacin' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Laçın' = 'Lacin', 'Xocavənd' = 'xocavend', 'Şuşa' = 'susa'.
+
+    The map's search box folds the same way (fold() in static/kcm/timeline-map.js)."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace("ı", "i").replace("ə", "e").replace("ʼ", "'").strip()
 
 
 def name_index(places: gpd.GeoDataFrame) -> dict[str, str]:
@@ -21,18 +24,18 @@ def name_index(places: gpd.GeoDataFrame) -> dict[str, str]:
     for place_id, names in zip(places.id, places.search_names):
         for name in names:
             if len(name) >= MIN_NAME_LENGTH:
-                owners.setdefault(_fold(name), set()).add(place_id)
+                owners.setdefault(fold(name), set()).add(place_id)
     return {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
 
 
 def resolve(name: str, places: gpd.GeoDataFrame) -> str | None:
     """The place id for one name form, or None."""
-    return name_index(places).get(_fold(name.strip()))
+    return name_index(places).get(fold(name.strip()))
 
 
 def places_named_in(text: str, places: gpd.GeoDataFrame) -> list[str]:
     """Ids of the places whose names occur in `text` as whole words, in order of first mention."""
-    folded = _fold(text)
+    folded = fold(text)
     found: dict[str, int] = {}
     for name, place_id in name_index(places).items():
         match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)

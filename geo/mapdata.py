@@ -21,6 +21,7 @@ import shapely
 import shapely.geometry
 
 from geo import areas, geojson, settlements
+from geo.gazetteer import fold
 from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
 from geo.catalog import KEY_DATES, LAYERS, PRECISION, STATUSES, TIMELINE_END, TIMELINE_START
 from geo.paths import STATIC
@@ -89,7 +90,7 @@ def names_index(gazetteer: pd.DataFrame | None, located: set[str]) -> list | Non
         return None
     out = []
     for row in gazetteer.itertuples():
-        forms = sorted({settlements.fold(f) for f in settlements.name_forms(row._asdict())})
+        forms = sorted({fold(f) for f in settlements.name_forms(row._asdict())})
         out.append([row.id, f"{row.name_en} · {row.district}", row.id in located, forms])
     return out
 
@@ -103,9 +104,9 @@ def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame
         "names": names_index(gazetteer, located),
         "layers": [{"id": l.id, "title": l.title, "kind": l.kind, "colour": l.colour, "style": l.style,
                     "label_min_zoom": l.label_min_zoom} for l in LAYERS],
-        "statuses": {s.id: {"label": s.label, "short": s.short, "colour": s.colour, "legend": s.legend}
-                     for s in STATUSES.values()},
-        "status_order": list(STATUSES),  # the legend's order (the JSON's keys are sorted)
+        # A list, in the legend's order (a JSON object's keys are written sorted).
+        "statuses": [{"id": s.id, "label": s.label, "short": s.short, "colour": s.colour, "legend": s.legend}
+                     for s in STATUSES.values()],
         "features": {layer_id: _cited(_collection(frame, layer_id, FEATURE_FIELDS), sources)
                      for layer_id, frame in layers.items()},
         "base": {

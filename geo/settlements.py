@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import pandas as pd
 
 from geo.catalog import STATUSES
 from geo.errors import DataFileError, InvalidInput
+from geo.gazetteer import fold
 from geo.paths import EVENTS, SETTLEMENTS, SOURCES
 from geo.tables import read_table
 
@@ -43,15 +43,13 @@ class Records:
 
 def load(settlements_path: Path = SETTLEMENTS, events_path: Path = EVENTS, sources_path: Path = SOURCES,
          feature_ids=frozenset()) -> Records:
-    """The three tables, checked against each other: every event's subject is a settlement or one of
-    `feature_ids`, every cited source exists and has an address, and no two places share an id."""
+    """The three tables, checked against each other: every cited source exists and has an address, no two
+    places share an id, and (given `feature_ids`) every event's subject is a settlement or one of them."""
     sources = read_table(sources_path).set_index("id", drop=False)
     settlements = read_table(settlements_path).set_index("id", drop=False)
     events = read_table(events_path)
-    known = set(settlements.index) | set(feature_ids)
-    unknown_subjects = sorted(set(events.subject) - known)
-    if unknown_subjects and feature_ids:
-        raise DataFileError(events_path, f"events about places or features that do not exist: {unknown_subjects[:5]}")
+    if feature_ids:
+        check_subjects(Records(settlements, events, sources), feature_ids, events_path)
     cited = {s for text in events.sources for s in text.split(";")}
     missing = sorted(cited - set(sources.index))
     if missing:
@@ -67,6 +65,13 @@ def load(settlements_path: Path = SETTLEMENTS, events_path: Path = EVENTS, sourc
     events = events.assign(_order=[order[p] for p in events.date_precision]).sort_values(
         ["date", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     return Records(settlements, events, sources)
+
+
+def check_subjects(records: Records, feature_ids, events_path: Path = EVENTS) -> None:
+    """Every event is about a settlement of the gazetteer or one of `feature_ids` (the map's features)."""
+    unknown = sorted(set(records.events.subject) - set(records.settlements.index) - set(feature_ids))
+    if unknown:
+        raise DataFileError(events_path, f"events about places or features that do not exist: {unknown[:5]}")
 
 
 def first_announcements(records: Records) -> dict[str, str]:
@@ -125,14 +130,6 @@ def timeline(place_id: str, records: Records, district_start: dict[str, str] | N
     return out
 
 
-def status_on(entries: list[dict], day: str) -> dict:
-    current = entries[0]
-    for entry in entries:
-        if entry["date"] is None or entry["date"] <= day:
-            current = entry
-    return current
-
-
 def history(place_id: str, records: Records) -> list[dict]:
     """Every event about the place, oldest first, with its sources spelled out (outlet, date, title, address)."""
     events = records.events[records.events.subject == place_id]
@@ -148,13 +145,6 @@ def cite(source_id: str, records: Records) -> dict:
 
 
 # ------------------------------------------------------------------------------------------- names
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Xocavənd' = 'xocavend', 'Laçın' = 'lacin', 'Şuşa' = 'susa'."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.replace("ı", "i").replace("ə", "e").replace("ʼ", "'").strip()
-
-
 # Words of a district's or country's name, which the gazetteer writes beside a village's name to tell apart
 # villages that share one: they are not names of the village.
 NOT_NAMES = {"xocavend", "khojavend", "cebrayil", "jabrayil", "fuzuli", "zengilan", "zangilan", "qubadli", "gubadli",

@@ -186,17 +186,6 @@ def split_coord_source(text: str) -> tuple[str, str]:
     return url, title
 
 
-def names_of(row: dict) -> str:
-    """Other name forms given in brackets or after slashes, for search."""
-    forms = []
-    for field in ("name_az", "name_en", "name_hy", "name_ru"):
-        for part in re.split(r"\s*(?:/|;|\(|\)|,| = )\s*", row[field] or ""):
-            part = part.strip()
-            if len(part) >= 3 and part not in forms and not part.startswith(("ex-", "village", "former")):
-                forms.append(part)
-    return "; ".join(forms)
-
-
 def classify_unannounced(text: str) -> str:
     """The research table's status_10nov remark as one of the event rules."""
     t = text.lower()

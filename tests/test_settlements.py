@@ -24,7 +24,7 @@ def points(layers):
 
 
 def tone_on(points, place_id, day):
-    return settlements.status_on(points.loc[place_id, "timeline"], day)["tone"]
+    return state.status_on(points.loc[place_id, "timeline"], day)["tone"]
 
 
 # ------------------------------------------------------------------------------------------ dates
@@ -63,7 +63,7 @@ def test_hadrut_is_contested_until_third_parties_place_it_under_azerbaijani_cont
 def test_a_village_announced_on_9_nov_that_stayed_armenian_held(points, records):
     # Shushakand/Shosh: announced on 9 Nov 2020; Azerbaijani sources themselves date its capture to Sep 2023.
     assert tone_on(points, "shushikend-shushakand-khojaly", "2020-11-09") == "claimed"
-    after = settlements.status_on(points.loc["shushikend-shushakand-khojaly", "timeline"], "2020-11-10")
+    after = state.status_on(points.loc["shushikend-shushakand-khojaly", "timeline"], "2020-11-10")
     assert after["tone"] == "not_taken" and after["controller"] == "armenian_forces"
     assert tone_on(points, "mukhtar-khojaly", "2020-11-24") == "not_taken"
     note = [e for e in settlements.history("shushikend-shushakand-khojaly", records) if e["event"] == "not_taken"]

@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import unary_union
 
-from geo import geojson, settlements
+from geo import geojson, settlements, state
 from geo.build import base, cells, curated, sources
 from geo.catalog import CEASEFIRE_DATE, LAYERS_BY_ID, STATUSES
 from geo.crs import EQUAL_AREA, LOCAL_METRIC, WGS84
@@ -228,7 +228,7 @@ def peacekeeping_geometry(all_cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame,
     day = CEASEFIRE_DATE.isoformat()
     by_id = points.set_index("id")
     held = [cell.geometry for cell in all_cells.itertuples() if cell.district in NKAO_DISTRICTS and
-            STATUSES[settlements.status_on(by_id.loc[cell.settlement].timeline, day)["tone"]].controller
+            STATUSES[state.status_on(by_id.loc[cell.settlement].timeline, day)["tone"]].controller
             != "azerbaijan"]
     return shapely.make_valid(unary_union([*held, corridor]))
 
@@ -325,7 +325,7 @@ def run(data_dir: Path = DATA) -> dict:
     conflict = process_conflict(built, records, points)
     layers = {**conflict["layers"], "settlements": points, "places": places}
     feature_ids = {i for frame in layers.values() for i in frame.id}
-    settlements.load(feature_ids=feature_ids)  # every event's subject exists
+    settlements.check_subjects(records, feature_ids)
     base_layers = {
         "countries": process_countries(built["countries"]),
         "districts": process_districts(built["districts"]),

@@ -35,6 +35,10 @@
     this.byId = {};
     this.state = { date: null, layers: [], selected: [] };
     this.layerInfo = {};
+    // The statuses come as a list, in the legend's order; looked up by id here.
+    this.statuses = {};
+    this.statusOrder = (data.statuses || []).map(function (status) { return status.id; });
+    (data.statuses || []).forEach(function (status) { this.statuses[status.id] = status; }, this);
     // Levels of detail (geo/mapdata.py served_bundle): finer geometry and popup details are fetched per
     // grid cell. A bundle without `lod` (the standalone export) has everything inline.
     this.lod = data.lod || null;
@@ -177,16 +181,17 @@
   Controller.prototype.declutterLabels = function () {
     if (!this.placeLabels) return;
     var self = this, map = this.map, taken = {};
-    var zoom = map.getZoom(), minZoom = this.labelMinZoom || {};
+    var zoom = map.getZoom();
+    var minZoom = function (id) { return self.byId[id].info.label_min_zoom || 0; };
     var ids = Object.keys(this.placeLabels).filter(function (id) {
-      var shown = self.byId[id].shown && !(minZoom[id] && zoom < minZoom[id]);
+      var shown = self.byId[id].shown && zoom >= minZoom(id);
       var label = self.placeLabels[id];
       if (!shown && label && map.hasLayer(label)) map.removeLayer(label);
       return shown;
     });
     ids.forEach(function (id) { if (!self.placeLabels[id]) self.placeLabels[id] = self.makeLabel(id); });
     // Key places first (larger towns first), then settlements: a village never takes a town's room.
-    var rank = function (id) { return (minZoom[id] ? 0 : 1e9) + (self.byId[id].feature.properties.population || 0); };
+    var rank = function (id) { return (minZoom(id) ? 0 : 1e9) + (self.byId[id].feature.properties.population || 0); };
     ids.sort(function (a, b) { return rank(b) - rank(a) || (a < b ? -1 : 1); });
     var place = function (left, y, width) {
       var gx = Math.floor(left / BUCKET), gy = Math.floor(y / LABEL_H);
@@ -297,7 +302,7 @@
 
   // A status-styled layer (settlements and their cells) takes the colour of each feature's status that day.
   Controller.prototype.statusStyle = function (feature, change, info) {
-    var status = change && this.data.statuses && this.data.statuses[change.tone];
+    var status = change && this.statuses[change.tone];
     var selected = this.state.selected.indexOf(feature.properties.id) >= 0;
     var colour = status ? status.colour : info.colour;
     if (info.kind === "point") {
@@ -349,8 +354,6 @@
         options.fillColor = "#ffffff"; options.fillOpacity = 1;
         layer = L.circleMarker([c[1], c[0]], options);
         self.placeLabels = self.placeLabels || {};
-        self.labelMinZoom = self.labelMinZoom || {};
-        if (info.label_min_zoom) self.labelMinZoom[id] = info.label_min_zoom;
         self.placeLabels[id] = null;  // made when it is first to be drawn (makeLabel): most never are
       } else {
         layer = L.geoJSON(feature, { style: function () { return options; }, pane: options.pane,
@@ -368,7 +371,7 @@
   Controller.prototype.statusText = function (change) {
     if (!change) return "";
     if (change.status) return change.status;
-    var status = this.data.statuses && this.data.statuses[change.tone];
+    var status = this.statuses[change.tone];
     return status ? status.label : "";
   };
 
@@ -483,10 +486,8 @@
           "<span class='kcm-sw' style='background:" + esc(info.colour) + "'></span>";
         html += "<div class='kcm-legend-row' data-layer='" + esc(info.id) + "'>" + swatch + esc(info.title) + "</div>";
       });
-      var statuses = self.data.statuses || {};
-      var shownStatuses = (self.data.status_order || Object.keys(statuses)).filter(function (id) {
-        return statuses[id] && statuses[id].legend !== false;
-      });
+      var statuses = self.statuses;
+      var shownStatuses = self.statusOrder.filter(function (id) { return statuses[id].legend !== false; });
       if (shownStatuses.length) {
         html += "<div class='kcm-legend-sep'></div><div class='kcm-legend-sub'>Settlements and their areas:</div>" +
           shownStatuses.map(function (id) {
