@@ -5,8 +5,8 @@ import re
 
 import streamlit as st
 
-from geo import areas as areas_mod, assets, claims as claims_mod, layers as layers_mod, mapdata, state
-from geo import settlements as settlements_mod, view as view_mod
+from geo import areas as areas_mod, claims as claims_mod, layers as layers_mod, mapdata, state
+from geo import settlements as settlements_mod, view as view_mod, viewsync
 from geo.errors import GeoError
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -58,7 +58,6 @@ def load() -> dict:
 @st.cache_resource(show_spinner=False)
 def map_bundle() -> dict:
     """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
-    assets.use_local_assets()
     data = load()
     full = mapdata.bundle(data["layers"], data["base"], data["claims"], data["records"].sources,
                           data["area_series"], data["records"].settlements)
@@ -75,23 +74,38 @@ def load_or_stop() -> dict:
         st.stop()
 
 
-def view_from_link() -> view_mod.View:
-    """The session's view: read from the link when the session opens, then kept here and mirrored to the link.
+def synced() -> viewsync.Synced:
+    """The session's view and its counters (geo.viewsync): read from the link when the session opens, then
+    owned here. The map's component mirrors it in the address; no page writes the address itself.
 
     The link is not read again on later runs: every rerun request carries the browser's address as it was when
-    the request left, which can predate the last change the page made to it. Reading it back would let an
-    older state overtake a newer one (a key date chosen right after a claim, say).
+    the request left, which can predate the last change. Back and Forward reach the view as reports of the map.
     """
-    if "view" not in st.session_state:
+    if "synced" not in st.session_state:
         data = load()
-        st.session_state.view = view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"],
-                                                    place_ids=data["place_ids"])[0]
-    return st.session_state.view
+        view = view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"],
+                                   place_ids=data["place_ids"])[0]
+        st.session_state.synced = viewsync.Synced(view=view)
+    return st.session_state.synced
+
+
+def view_from_link() -> view_mod.View:
+    return synced().view
+
+
+def set_synced(new: viewsync.Synced) -> None:
+    st.session_state.synced = new
+
+
+def change_view(view: view_mod.View, push: bool = True) -> None:
+    """The page changes the view itself (a widget, a button): the map is told to show it."""
+    if view != synced().view:
+        set_synced(synced().changed_here(view, push=push))
 
 
 def notify_bad_link() -> None:
     """Say which link parameters could not be used, and what is shown instead (when the session opens)."""
-    if "view" in st.session_state:
+    if "synced" in st.session_state:
         return
     try:
         data = load()
@@ -100,14 +114,6 @@ def notify_bad_link() -> None:
     for notice in view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"],
                                       place_ids=data["place_ids"])[1]:
         st.warning(md_escape(notice), icon=":material/link_off:")
-
-
-def write_view(new: view_mod.View) -> None:
-    """Make `new` the session's view, and the query string say exactly it (the address follows without a rerun)."""
-    st.session_state.view = new
-    wanted = view_mod.to_query(new)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
 
 
 # The button reads the link from the page's own address when clicked, so its HTML never changes and the

@@ -2,14 +2,13 @@
 import json
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import claims as claims_mod
-from geo import geojson, mapview, state
+from geo import geojson, mapview, state, viewsync
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID
 from geo.errors import GeoError
-from app_pages import common
+from app_pages import common, map_component
 
 VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orange-badge[imprecise]",
                   "unverified": ":gray-badge[unverified]", "contradicted": ":red-badge[contradicted]"}
@@ -23,7 +22,6 @@ except GeoError as exc:
     st.error(f"The map cannot be drawn: {common.md_escape(exc)}")
     st.stop()
 claims = data["claims"]
-current = common.view_from_link()
 
 
 def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
@@ -42,16 +40,15 @@ def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     return chosen
 
 
-# Widgets write their change into the session's view and the query string.
-# A widget's callback runs before the map's report of the same rerun is read: it folds that report in first
-# (a day just stepped on the map), so that the widget's change is made to the newest view, not an older one.
+# The session owns the view (common.synced); widgets and buttons change it with common.change_view, the map
+# with its reports (on_report). The map's component mirrors the view in the address.
 def on_layer():
     chosen = tuple(l.id for l in LAYERS if st.session_state[f"layer_{l.id}"])
-    common.write_view(take_map_report(common.view_from_link()).replace(layers=chosen))
+    common.change_view(common.view_from_link().replace(layers=chosen))
 
 
 def on_base():
-    common.write_view(take_map_report(common.view_from_link()).replace(base=st.session_state.base))
+    common.change_view(common.view_from_link().replace(base=st.session_state.base))
 
 
 def sync_widget(key, value):
@@ -61,39 +58,18 @@ def sync_widget(key, value):
         st.session_state[key] = value
 
 
-def moved_by_reader(view: view_mod.View, center: dict, zoom) -> bool:
-    """A reported centre differs from the view by more than Leaflet's own rounding (two pixels)."""
-    if int(zoom) != view.zoom:
-        return True
-    degrees_per_pixel = 360 / (256 * 2 ** view.zoom)
-    return max(abs(center["lat"] - view.lat), abs(center["lng"] - view.lon)) > 2 * degrees_per_pixel
+def on_report():
+    """The map reported a change made on it (a day, a pan, a place found, a claim picked, Back or Forward).
 
-
-def take_map_report(view: view_mod.View) -> view_mod.View:
-    """Apply what the map reported: a pan or zoom by the reader, or a day stepped on the map's own timeline.
-
-    A move counts only if the map made it after applying the view this page last asked for; a step counts
-    once. Anything else is an echo of an older state and must not undo a newer one (a claim's new centre).
-    """
-    report = st.session_state.get("map") or {}
-    if not report.get("center"):
-        return view
-    said = mapview.map_report(report.get("selected_tags"))
-    changes = {}
-    if said["requested"] == mapview.view_key(view) and moved_by_reader(view, report["center"], report["zoom"]):
-        changes.update(lat=round(report["center"]["lat"], view_mod.COORD_DECIMALS),
-                       lon=round(report["center"]["lng"], view_mod.COORD_DECIMALS), zoom=int(report["zoom"]))
-    if said["date"] and said["date_tag"] != st.session_state.get("map_date_tag"):
-        st.session_state.map_date_tag = said["date_tag"]
-        changes["date"] = said["date"]
-    if said["place"] and said["place_tag"] != st.session_state.get("map_place_tag"):
-        st.session_state.map_place_tag = said["place_tag"]
-        if said["place"] in data["place_ids"]:
-            changes.update(place=said["place"], claim=None)
-    moved = view.replace(**changes)
-    if moved != view:
-        common.write_view(moved)
-    return moved
+    Called as the component's callback and again at the top of the map's every run: a report is applied once
+    (geo.viewsync ignores one it has acknowledged), by whichever sees it first."""
+    before = common.synced()
+    after = viewsync.apply_report(before, map_component.report(), claim_ids=data["claim_ids"],
+                                  place_ids=data["place_ids"], claim_view=claim_view)
+    # The sidebar's widgets live outside the map's fragment: a change to what they show needs a full run.
+    if (after.view.layers, after.view.base) != (before.view.layers, before.view.base):
+        st.session_state.full_rerun = True
+    common.set_synced(after)
 
 
 def on_select_claim(claim_id):
@@ -101,15 +77,15 @@ def on_select_claim(claim_id):
     chosen = claim_view(before, claim_id)
     # The sidebar's layer toggles live outside the fragment: a claim that switches layers on needs a full run.
     st.session_state.full_rerun = chosen.layers != before.layers
-    common.write_view(chosen)
+    common.change_view(chosen)
 
 
 def on_clear_claim():
-    common.write_view(common.view_from_link().replace(claim=None))
+    common.change_view(common.view_from_link().replace(claim=None))
 
 
 def on_clear_place():
-    common.write_view(common.view_from_link().replace(place=None))
+    common.change_view(common.view_from_link().replace(place=None))
 
 
 def selected_features(view) -> list[str]:
@@ -132,52 +108,27 @@ def selected_place(view):
         st.button("Clear selection", key="clear_place", on_click=on_clear_place)
 
 
-# A claim link from a popup carries no centre: fit the map to the claim.
-if current.claim and "lat" not in st.query_params:
-    current = claim_view(current, current.claim)
-common.write_view(current)
-
-# ------------------------------------------------------------------------------------------------ sidebar
-with st.sidebar:
-    st.subheader("Layers")
-    for layer in LAYERS:
-        sync_widget(f"layer_{layer.id}", layer.id in current.layers)
-        st.checkbox(layer.title, key=f"layer_{layer.id}", on_change=on_layer, help=layer.description)
-    st.subheader("Base map")
-    sync_widget("base", current.base)
-    st.radio("Base map", list(view_mod.BASE_MAPS), key="base", on_change=on_base,
-             format_func=view_mod.BASE_MAPS.get, label_visibility="collapsed")
-    if current.base != "none":
-        st.caption("Web tiles need a network connection; the offline base layer stays underneath.")
-
-st.markdown("#### Nagorno-Karabakh, 27 Sep - 1 Dec 2020: the war, the ceasefire of 10 Nov and the handovers")
-
-
 # A step of the timeline, a claim chosen or the map moved reruns only this part of the page.
 @st.fragment
 def timeline_map_and_claims():
+    on_report()
     if st.session_state.pop("full_rerun", False):
         st.rerun(scope="app")
-    view = take_map_report(common.view_from_link())
+    synced = common.synced()
+    view = synced.view
     selected = selected_features(view)
     day_state = state.state_on(data["features"], view.date, view.layers)
 
     # The date has one control, the time bar on the map: a step is drawn in the browser at once and the page
-    # hears of it afterwards (take_map_report). A Streamlit slider here would make every step a rerun.
+    # hears of it afterwards (on_report). A Streamlit slider here would make every step a rerun.
     with st.container(key="day"):
         st.markdown(f"**{view.date:%A %d %B %Y}**" + (f" · {common.md_escape(KEY_DATES[view.date])}"
                                                        if view.date in KEY_DATES else ""))
 
     map_column, claims_column = st.columns([3, 1.25])
     with map_column:
-        # What the map sends back is read at the top of the next run (take_map_report), from the key "map".
-        st_folium(
-            mapview.timeline_map(bundle["url"], view.base),
-            key="map", height=MAP_HEIGHT, use_container_width=True,
-            # The centre and zoom travel in the state update too: the map moves only when they change.
-            feature_group_to_add=mapview.state_update(view, selected),
-            returned_objects=["center", "zoom", "selected_tags"],
-        )
+        # First in the page's run: nothing else delays the map's first paint.
+        map_component.timeline_map(bundle["url"], synced, selected, height=MAP_HEIGHT, on_report=on_report)
         st.caption("Step through the days with the time bar on the map (drag it, use the arrow keys, or Play), or "
                    "jump to a key date from its list. The chart at the map's corner shows the area each side held, day by "
                    "day, with the day marked. Dashed outlines are approximate; pale fills are pending "
@@ -204,9 +155,15 @@ def export_row(view, day_state, selected):
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
         file_name=f"karabakh-map-{view.date.isoformat()}.html",
-        data=lambda: mapview.standalone_html(bundle["standalone_script"], view, selected))
+        data=lambda: mapview.standalone_html(bundle["standalone_script"], view, selected, export_claims()))
     with link_col:
         common.copy_link_button()
+
+
+def export_claims() -> list[dict]:
+    """The claims the exported map's popups link to, with what the file shows of each."""
+    return [{"id": c.id, "quote": c.quote, "verdict": c.verdict, "reason": c.reason, "map_date": c.map_date,
+             "features": list(c.features), "layers": list(c.layers)} for c in claims.itertuples()]
 
 
 def claims_panel(view, day_state):
@@ -233,4 +190,35 @@ def claims_panel(view, day_state):
             st.page_link("app_pages/claims.py", label=f"{len(relevant) - CLAIMS_SHOWN} more on the Claims page")
 
 
+def sidebar(view):
+    with st.sidebar:
+        st.subheader("Layers")
+        for layer in LAYERS:
+            sync_widget(f"layer_{layer.id}", layer.id in view.layers)
+            st.checkbox(layer.title, key=f"layer_{layer.id}", on_change=on_layer, help=layer.description)
+        st.subheader("Base map")
+        sync_widget("base", view.base)
+        st.radio("Base map", list(view_mod.BASE_MAPS), key="base", on_change=on_base,
+                 format_func=view_mod.BASE_MAPS.get, label_visibility="collapsed")
+        if view.base != "none":
+            st.caption("Web tiles need a network connection; the offline base layer stays underneath.")
+
+
+def opening_view():
+    """A link with a claim and no centre (the Claims page's links) fits the map to the claim, at the link's
+    date when it has one."""
+    if "synced" in st.session_state:
+        return
+    opened = common.view_from_link()
+    if opened.claim and "lat" not in st.query_params:
+        fitted = claim_view(opened, opened.claim)
+        if "date" in st.query_params:
+            fitted = fitted.replace(date=opened.date)
+        common.set_synced(common.synced().changed_here(fitted, push=False))
+
+
+opening_view()
+title = st.empty()  # above the map, written after it: the map's element goes out first
 timeline_map_and_claims()
+sidebar(common.view_from_link())
+title.markdown("#### Nagorno-Karabakh, 27 Sep - 1 Dec 2020: the war, the ceasefire of 10 Nov and the handovers")

@@ -1,10 +1,10 @@
 """The map's data bundle: every feature with its timeline, the base map and the article's quotes, sent once.
 
 The browser gets it inside the map's runtime: one static script, named by its content hash, that holds Leaflet,
-the map's stylesheets, the client controller (static/kcm/timeline-map.js) and the data (window.KCM_DATA). No
-step of the timeline ever resends geometry. One file rather than four, because streamlit-folium loads a map's
-scripts one after the other and its stylesheets only after them: on a cold load each file was a round trip
-on the way to the first paint.
+the map's stylesheets, the client controller (static/kcm/timeline-map.js), the component's side of the channel
+to the page (static/kcm/map-component.js) and the data (window.KCM_DATA). No step of the timeline ever resends
+geometry. One file rather than five: on a cold load each file would be a round trip on the way to the first
+paint.
 """
 from __future__ import annotations
 
@@ -22,17 +22,16 @@ import shapely.geometry
 
 from geo import areas, geojson, settlements
 from geo.gazetteer import fold
-from geo.assets import LOCAL_ASSETS, STATIC_URL, local_path
+from geo.assets import LEAFLET_CSS, LEAFLET_JS, STATIC_URL, local_path, vendor_file
 from geo.catalog import KEY_DATES, LAYERS, PRECISION, STATUSES, TIMELINE_END, TIMELINE_START
-from geo.paths import STATIC
+from geo.paths import STATIC, VENDOR
 
 FEATURE_FIELDS = ("id", "layer", "name_en", "name_az", "name_hy", "name_ru", "precision", "sources", "timeline",
                   "note", "figures", "area_km2", "population", "population_note", "history", "coord_url",
                   "coord_page", "coord_quality", "district")
 BUNDLE_DIR = "generated"
-LEAFLET_JS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
-LEAFLET_CSS = LOCAL_ASSETS["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"]
 KCM_JS = f"{STATIC_URL}/kcm/timeline-map.js"
+KCM_COMPONENT_JS = f"{STATIC_URL}/kcm/map-component.js"
 KCM_CSS = f"{STATIC_URL}/kcm/timeline-map.css"
 LEAFLET_IMAGE_URL = re.compile(r"url\(images/[^)]*\)")
 
@@ -220,6 +219,10 @@ def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict
         index[key] = entry
     lod = {"levels": [{"level": l.level, "min_zoom": l.min_zoom} for l in LEVELS], "cells": index}
     data = {k: v for k, v in full.items() if k not in ("quotes", "names")}
+    # The base map (countries, districts) is drawn at level 0 only: it is a backdrop, not data to measure.
+    data["base"] = {name: {**collection, "features": [
+        {**f, "geometry": level_geometry(shapely.geometry.shape(f["geometry"]), LEVELS[0])}
+        for f in collection["features"]]} for name, collection in full["base"].items()}
     if full.get("names"):
         # The search box's names are fetched when it is first used: nothing of them on the way to first paint.
         files["map-names"] = _json(full["names"])
@@ -227,7 +230,8 @@ def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict
     return {**data, "features": served_features, "lod": lod}, files
 
 
-def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: Path = STATIC) -> dict:
+def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: Path = STATIC,
+                 vendor_root: Path = VENDOR) -> dict:
     """Write the files of `served_bundle` and the runtime that names them; returns {"url", "script"}."""
     data, files = served_bundle(full, layers)
     urls = {stem: write_file(text, stem, "json", static_root) for stem, text in files.items()}
@@ -236,7 +240,7 @@ def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: P
         entry["details"] = urls[entry["details"]]
     if "names_url" in data:
         data["names_url"] = urls[data["names_url"]]
-    script = runtime_script(to_script(data), static_root)
+    script = runtime_script(to_script(data), static_root, vendor_root)
     return {"url": write_file(script, "map-runtime", "js", static_root), "script": script}
 
 
@@ -250,18 +254,21 @@ def _read(url: str, static_root: Path) -> str:
     return local_path(url, static_root).read_text(encoding="utf-8")
 
 
-def runtime_script(data_script: str, static_root: Path = STATIC) -> str:
+def runtime_script(data_script: str, static_root: Path = STATIC, vendor_root: Path = VENDOR) -> str:
     """Leaflet, the map's stylesheets, the controller and the data, as one script (see the module's docstring).
 
     The stylesheets are added by the script itself, before any map is made. Leaflet's stylesheet names its
     images (the layer switcher's, the default marker's) relative to its own folder, which a <style> element does
     not have; the map uses neither, so those URLs are dropped rather than left to point nowhere.
     """
-    css = LEAFLET_IMAGE_URL.sub("none", _read(LEAFLET_CSS, static_root)) + _read(KCM_CSS, static_root)
+    leaflet_css = vendor_file(LEAFLET_CSS, vendor_root).read_text(encoding="utf-8")
+    css = LEAFLET_IMAGE_URL.sub("none", leaflet_css) + _read(KCM_CSS, static_root)
     css_json = json.dumps(css, ensure_ascii=False).replace("</", "<\\/")
     add_styles = ("(function(){var s=document.createElement('style');s.setAttribute('data-kcm','styles');"
                   f"s.textContent={css_json};(document.head||document.documentElement).appendChild(s);}})();\n")
-    return "\n".join([_read(LEAFLET_JS, static_root), add_styles, _read(KCM_JS, static_root), data_script])
+    return "\n".join([vendor_file(LEAFLET_JS, vendor_root).read_text(encoding="utf-8"), add_styles,
+                      _read(KCM_JS, static_root),
+                      _read(KCM_COMPONENT_JS, static_root), data_script])
 
 
 def write_file(text: str, stem: str, extension: str = "js", static_root: Path = STATIC) -> str:

@@ -1,19 +1,19 @@
-"""The folium map: built once per base map, then driven by small state updates.
+"""The map's shell, made by folium, and the standalone HTML export.
 
-`timeline_map` draws nothing itself: it loads the map's runtime (Leaflet, its stylesheets, the client controller
-static/kcm/timeline-map.js and the data bundle, in one script: geo/mapdata.py) and starts the controller. `state_update` is the tiny FeatureGroup the dashboard hands to
-streamlit-folium on every change; it only calls KCM.apply with the view's date, layers and selection.
+folium builds the Leaflet map itself (the base map's tiles and attribution, the scale, the zoom limits).
+Nothing of the data passes through folium's templates: the shell holds the base map's options only, and the
+features, the view and the claims are handed to the map as data afterwards, by the page's component
+(app_pages/map_component.py, static/kcm/map-component.js) or, in the export, inserted after rendering.
 """
 from __future__ import annotations
 
+import functools
+import html
 import json
+import re
 
 import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
-from geo.errors import InvalidInput
-from geo.state import parse_date
 from geo.view import DEFAULT, View
 
 TILES = {
@@ -25,104 +25,57 @@ TILES = {
 ATTRIBUTION = "Natural Earth (public domain); GeoNames (CC BY 4.0)"
 
 
-def map_report(tags) -> dict:
-    """What the map's client said in streamlit-folium's `selected_tags` (see tag() in timeline-map.js).
-
-    Returns {"requested": "lat,lon,zoom" the map had applied when it reported, "date": a day stepped on the
-    map or None, "date_tag": the raw numbered tag, to tell a new step from an old one, "place": a place chosen
-    in the map's search box or None, "place_tag": its raw numbered tag}.
-    """
-    found = {"requested": None, "date": None, "date_tag": None, "place": None, "place_tag": None}
-    for tag in tags or ():
-        if not isinstance(tag, str):
-            continue
-        if tag.startswith("kcm-req:"):
-            found["requested"] = tag[len("kcm-req:"):]
-        elif tag.startswith("kcm-date:"):
-            found["date_tag"] = tag
-            try:
-                found["date"] = parse_date(tag[len("kcm-date:"):].split("#")[0])
-            except InvalidInput:
-                found["date"] = None
-        elif tag.startswith("kcm-place:"):
-            found["place_tag"] = tag
-            found["place"] = tag[len("kcm-place:"):].split("#")[0][:120] or None
-    return found
-
-
-def view_key(view: View) -> str:
-    """The requested view as the client writes it back: 4 decimals, as in the share link."""
-    return f"{view.lat:.4f},{view.lon:.4f},{view.zoom}"
-
-
-def client_state(view: View, selected: list[str]) -> dict:
-    return {"date": view.date.isoformat(), "layers": list(view.layers), "selected": list(selected),
-            "view": {"lat": view.lat, "lon": view.lon, "zoom": view.zoom}}
-
-
-def _js(value) -> str:
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
-
-
-class TimelineMap(folium.Map):
-    """A folium Map that loads one script, the map's runtime: no jQuery, Bootstrap or icon fonts."""
-
-    default_js: list = []
-    default_css: list = []
-
-    def __init__(self, runtime_url: str | None, **kwargs):
-        super().__init__(**kwargs)
-        if runtime_url:
-            # Per map, not per class: the runtime's name changes with the data and the code.
-            self.default_js = [("kcm_runtime", runtime_url)]
-
-
-class Controller(MacroElement):
-    _template = Template(
-        "{% macro script(this, kwargs) %}KCM.init({{ this._parent.get_name() }}, {{ this.options }});{% endmacro %}")
-
-    def __init__(self, options: dict):
-        super().__init__()
-        self._name = "KcmController"
-        self.options = _js(options)
-
-
-class ApplyState(MacroElement):
-    _template = Template("{% macro script(this, kwargs) %}KCM.apply(null, {{ this.state }});{% endmacro %}")
-
-    def __init__(self, state: dict):
-        super().__init__()
-        self._name = "KcmApply"
-        self.state = _js(state)
-
-
-def timeline_map(runtime_url: str, base: str) -> TimelineMap:
-    """The map shell. Its script depends only on the base map and the bundle: the component is never rebuilt
-    by a change of date, layers, selection or view."""
+def _folium_map(base: str, view: View = DEFAULT) -> folium.Map:
     tiles = TILES.get(base)
-    # Starts where a link with no view would: the requested view follows in the first state update.
-    fmap = TimelineMap(runtime_url, location=(DEFAULT.lat, DEFAULT.lon), zoom_start=DEFAULT.zoom, min_zoom=5, max_zoom=16,
-                       control_scale=True, **(tiles if tiles else {"tiles": None}))
-    Controller({"offline": tiles is None, "attribution": ATTRIBUTION}).add_to(fmap)
+    fmap = folium.Map(location=(view.lat, view.lon), zoom_start=view.zoom, min_zoom=5, max_zoom=16,
+                      control_scale=True, **(tiles if tiles else {"tiles": None}))
+    fmap.options.update(minZoom=5, maxZoom=16)  # folium gives its zoom limits to the tiles; the offline map has none
+    # Leaflet comes inside the map's runtime (geo/mapdata.py): none of folium's CDN links is wanted.
+    fmap.default_js, fmap.default_css = [], []
     return fmap
 
 
-def state_update(view: View, selected: list[str]) -> folium.FeatureGroup:
-    """What the dashboard sends on a step: an empty feature group whose only script calls KCM.apply."""
-    group = folium.FeatureGroup(name="kcm-state", control=False)
-    ApplyState(client_state(view, selected)).add_to(group)
-    return group
+@functools.lru_cache(maxsize=None)
+def shell(base: str) -> dict:
+    """The script that makes the Leaflet map for a base map, as folium writes it, and the id of its element.
+
+    Rendered once per base map and process: a step, a claim or a pan never rebuilds the map."""
+    fmap = _folium_map(base)
+    figure = fmap.get_root()
+    figure.render()
+    return {"id": fmap.get_name(), "script": figure.script.render()}
 
 
-def standalone_html(runtime_script: str, view: View, selected: list[str], canvas_above: int | None = None) -> str:
-    """The map as one self-contained HTML file: the runtime (Leaflet, styles, controller, data) inline; works
-    offline. `canvas_above` overrides the feature count above which the map draws on a canvas (tests)."""
-    fmap = folium.Map(location=(view.lat, view.lon), zoom_start=view.zoom, tiles=None, control_scale=True)
-    fmap.default_js, fmap.default_css = [], []
-    fmap.get_root().header.add_child(
-        Element("<script>" + runtime_script.replace("</script", "<\\/script") + "</script>"), name="kcm_runtime")
-    options = {"offline": True, "state": client_state(view, selected), "attribution": ATTRIBUTION}
+def _script_text(code: str) -> str:
+    """Code that can sit inside an inline <script> element whatever its strings hold: the only text that ends
+    or changes the element there is "</script" and "<!--" (in a JS string or regex, "<\\/" is "</")."""
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def standalone_html(runtime_script: str, view: View, selected: list[str], claims: list[dict] | None = None,
+                    canvas_above: int | None = None) -> str:
+    """The map as one self-contained HTML file that works offline: folium's page with the map's runtime
+    (Leaflet, styles, controller, data) and the view inserted after rendering, as a script and as JSON.
+
+    `claims` are the article's claims the popups link to ({id, quote, verdict, reason, map_date, features,
+    layers}); a claim picked in a popup is shown in place. `canvas_above` overrides the feature count above
+    which the map draws on a canvas (tests)."""
+    fmap = _folium_map("none", view)
+    page = fmap.get_root().render()
+    options = {"mapId": fmap.get_name(), "attribution": ATTRIBUTION, "claims": claims or [],
+               "view": {"date": view.date.isoformat(), "layers": list(view.layers), "claim": view.claim},
+               "selected": list(selected)}
     if canvas_above is not None:
         options["canvasAbove"] = canvas_above
-    Controller(options).add_to(fmap)
-    return fmap.get_root().render()
+    title = f"Karabakh ceasefire map, {view.date:%d %B %Y}"
+    head = (f"<title>{html.escape(title)}</title>\n"
+            f"<script>{_script_text(runtime_script)}</script>\n")
+    body = (f'<script type="application/json" id="kcm-options">{_json_text(options)}</script>\n'
+            "<script>KCM.standalone(JSON.parse(document.getElementById(\"kcm-options\").textContent));</script>\n")
+    # The rendered page is folium's, with no data in it: its one </head> and its last </html> are its own.
+    at_head, at_end = page.index("</head>"), page.rindex("</html>")
+    return page[:at_head] + head + page[at_head:at_end] + body + page[at_end:]

@@ -17,4 +17,6 @@ SOURCES = CURATED / "sources.csv"
 PROVENANCE = DATA / "provenance.json"
 SOURCES_MD = DATA / "SOURCES.md"
 STATIC = ROOT / "static"
+# Front-end packages installed at set-up (scripts/setup.sh, vendor/package.json): read, never served.
+VENDOR = ROOT / "vendor" / "node_modules"
 SOURCE_CACHE = ROOT / ".cache" / "sources"

@@ -82,8 +82,14 @@ def _coordinate(text, low, high, name) -> float:
 
 def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, list[str]]:
     """A view from query parameters, and a notice for each parameter that was present but unusable."""
+    view, refused = parse_query(params, claim_ids, place_ids)
+    return view, list(dict.fromkeys(refused.values()))
+
+
+def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, dict[str, str]]:
+    """A view from query parameters, and {parameter: notice} for each one present but unusable."""
     params = {key: _one(value) for key, value in params.items()}
-    notices: list[str] = []
+    refused: dict[str, str] = {}
     fields: dict = {}
 
     def take(key, parse, shown):
@@ -92,7 +98,7 @@ def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, l
         try:
             fields[key] = parse(params[key])
         except InvalidInput as exc:
-            notices.append(f"Link parameter `{key}`: {exc}. Showing {shown} instead.")
+            refused[key] = f"Link parameter `{key}`: {exc}. Showing {shown} instead."
 
     take("date", parse_date, DEFAULT.date.isoformat())
     take("layers", lambda t: () if t.strip() == "none" else parse_layers(t), "the default layers")
@@ -103,7 +109,7 @@ def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, l
             fields["lon"] = _coordinate(params.get("lon"), lon_min, lon_max, "longitude")
         except InvalidInput as exc:
             fields.pop("lat", None)
-            notices.append(f"Link parameters `lat`/`lon`: {exc}. Showing the default centre instead.")
+            refused["lat"] = refused["lon"] = f"Link parameters `lat`/`lon`: {exc}. Showing the default centre instead."
 
     def zoom(text):
         try:
@@ -134,7 +140,7 @@ def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, l
         return text
 
     take("base", base, "the offline base map")
-    return DEFAULT.replace(**fields), notices
+    return DEFAULT.replace(**fields), refused
 
 
 def fit(bounds, width_px: int = 800, height_px: int = 600) -> tuple[float, float, int]:
@@ -151,4 +157,4 @@ def fit(bounds, width_px: int = 800, height_px: int = 600) -> tuple[float, float
     return round((lat_min + lat_max) / 2, COORD_DECIMALS), round((lon_min + lon_max) / 2, COORD_DECIMALS), zoom
 
 
-__all__ = ["View", "DEFAULT", "BASE_MAPS", "to_query", "from_query", "fit", "LAYER_IDS"]
+__all__ = ["View", "DEFAULT", "BASE_MAPS", "to_query", "from_query", "parse_query", "fit", "LAYER_IDS"]

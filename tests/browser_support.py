@@ -164,8 +164,8 @@ def _end_group(process: subprocess.Popen) -> None:
 
 def _is_local(url: str) -> bool:
     parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True  # never leaves the browser
+    if parts.scheme in ("data", "blob", "about", "file"):
+        return True  # never leaves the machine (file: is how a reader opens an exported map)
     return parts.hostname in LOCAL_HOSTS
 
 

@@ -1,4 +1,6 @@
 """The pages, run headless with Streamlit's AppTest: the query string drives what each page shows."""
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,13 +52,21 @@ def test_a_date_in_the_query_string_gives_that_days_features():
     assert {"Russian peacekeeping zone", "Lachin corridor", "Shusha"} <= ceasefire
 
 
-def test_the_view_is_written_back_to_the_query_string():
+def map_data(at) -> dict:
+    """What the page hands the map's component on this run (app_pages/map_component.py)."""
+    components = at.get("bidi_component")
+    assert len(components) == 1, "expected one map component"
+    return json.loads(components[0].proto.json)
+
+
+def test_the_map_is_told_the_view_of_the_link():
     at = run_app(date="2020-10-20", layers="captured,places")
-    assert at.query_params["date"] == ["2020-10-20"] or at.query_params["date"] == "2020-10-20"
+    told = map_data(at)
+    assert told["view"] == {"date": "2020-10-20", "layers": "captured,places", "lat": "39.6500", "lon": "46.7000",
+                            "zoom": "9", "base": "none"}
+    assert told["runtime"].startswith("/app/static/generated/map-runtime.") and told["shell"]["id"].startswith("map_")
     assert day_shown(at) == "Tuesday 20 October 2020"
     assert at.checkbox(key="layer_captured").value and not at.checkbox(key="layer_ceded").value
-    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert params["layers"] == "captured,places" and params["zoom"] == "9" and params["base"] == "none"
 
 
 def test_invalid_parameters_give_a_notice_and_the_defaults():
@@ -66,62 +76,79 @@ def test_invalid_parameters_give_a_notice_and_the_defaults():
         assert f"`{name}`" in warnings or name in warnings
     assert day_shown(at) == "Tuesday 24 November 2020"
     assert all(at.checkbox(key=f"layer_{l}").value for l in ("captured", "ceded", "places"))
+    assert map_data(at)["view"]["date"] == "2020-11-24"  # the map is told the view shown, not the link's
 
 
-def map_reports(at, tags, center=(39.65, 46.7), zoom=9) -> AppTest:
-    """What streamlit-folium would hand back after the map's client reported (see tag() in timeline-map.js)."""
-    at.session_state["map"] = {"center": {"lat": center[0], "lng": center[1]}, "zoom": zoom, "selected_tags": tags}
+def map_reports(at, seq, changed: dict) -> AppTest:
+    """What the map's component would report after the reader changed `changed` on it."""
+    view = {**map_data(at)["view"], **changed}
+    at.session_state["map"] = {"report": {"seq": seq, "query": view, "changed": sorted(changed), "attempt": 0}}
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_a_day_stepped_on_the_maps_time_bar_reaches_the_page_and_the_link():
+def test_a_day_stepped_on_the_maps_time_bar_reaches_the_page():
     at = run_app(date="2020-11-09")
-    map_reports(at, ["kcm-req:39.6500,46.7000,9", "kcm-date:2020-11-10#1"])
-    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert params["date"] == "2020-11-10" and day_shown(at) == "Tuesday 10 November 2020"
+    map_reports(at, 1, {"date": "2020-11-10"})
+    assert day_shown(at) == "Tuesday 10 November 2020"
+    assert map_data(at)["ack"] == 1 and map_data(at)["view"]["date"] == "2020-11-10"
     assert "Russian peacekeeping zone" in shown_features(at)
-    # Stepping back to the day before is news too: the report is numbered.
-    map_reports(at, ["kcm-req:39.6500,46.7000,9", "kcm-date:2020-11-09#2"])
+    map_reports(at, 2, {"date": "2020-11-09"})
     assert day_shown(at) == "Monday 09 November 2020"
 
 
-def test_a_stale_report_from_the_map_does_not_undo_a_newer_view():
+def test_a_late_report_from_the_map_does_not_undo_a_newer_view():
     at = run_app(date="2020-11-24")
+    map_reports(at, 5, {"date": "2020-11-01"})
     at.button(key="show_c16").click().run()
-    chosen = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    # A pan reported at the view before the claim was chosen must not move the map back.
-    map_reports(at, ["kcm-req:39.6500,46.7000,9"], center=(39.9, 46.2), zoom=9)
-    after = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert (after["lat"], after["lon"], after["zoom"]) == (chosen["lat"], chosen["lon"], chosen["zoom"])
+    chosen = map_data(at)
+    assert chosen["rev"] >= 1 and chosen["view"]["claim"] == "c16"
+    # A report the page has already applied, arriving again late: nothing changes.
+    map_reports(at, 5, {"date": "2020-10-01", "lat": "39.9000", "lon": "46.2000"})
+    assert map_data(at)["view"] == chosen["view"]
+    # A newer report that changed only the day keeps the claim and the centre the page chose.
+    map_reports(at, 6, {"date": "2020-11-21"})
+    after = map_data(at)["view"]
+    assert after["date"] == "2020-11-21" and after["claim"] == "c16"
+    assert (after["lat"], after["lon"], after["zoom"]) == (chosen["view"]["lat"], chosen["view"]["lon"],
+                                                          chosen["view"]["zoom"])
 
 
-def test_a_layer_toggle_updates_the_query_string():
+def test_a_claim_picked_on_the_map_is_fitted_by_the_page():
+    at = run_app(date="2020-11-24")
+    map_reports(at, 1, {"claim": "c16"})
+    told = map_data(at)
+    assert told["view"]["claim"] == "c16" and told["view"]["date"] == "2020-11-20" and told["view"]["zoom"] != "9"
+    assert told["rev"] == 1 and told["push"] is False  # the map moves; its own click made the history entry
+    assert "lachin_corridor" in told["selected"]
+
+
+def test_a_layer_toggle_is_a_change_of_the_page():
     at = run_app(date="2020-11-24")
     at.checkbox(key="layer_captured").uncheck().run()
-    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert "captured" not in params["layers"].split(",")
+    told = map_data(at)
+    assert "captured" not in told["view"]["layers"].split(",") and told["push"] is True and told["rev"] == 1
     at.toggle(key="show_table").set_value(True).run()
     layers_shown = set(table_with(at, "Layer")["Layer"])
-    assert "Taken by Azerbaijani forces (27 Sep - 9 Nov)" not in layers_shown
+    assert LAYERS_BY_ID["captured"].title not in layers_shown
     assert "Districts handed over under the statement" in layers_shown
 
 
 def test_choosing_a_claim_sets_its_date_and_fits_the_map():
     at = run_app(date="2020-11-24")
     at.button(key="show_c16").click().run()
-    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert params["claim"] == "c16" and params["date"] == "2020-11-20"
-    assert (params["lat"], params["lon"], params["zoom"]) != ("39.6500", "46.7000", "9")
-    assert "lachin_corridor" in params["layers"]
+    view = map_data(at)["view"]
+    assert view["claim"] == "c16" and view["date"] == "2020-11-20"
+    assert (view["lat"], view["lon"], view["zoom"]) != ("39.6500", "46.7000", "9")
+    assert "lachin_corridor" in view["layers"]
     assert day_shown(at) == "Friday 20 November 2020"
 
 
-def test_a_claim_link_without_a_centre_fits_the_map_to_the_claim():
-    at = run_app(claim="c16", date="2020-11-20")
-    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert params["claim"] == "c16" and params["zoom"] != "9"
+def test_a_claim_link_without_a_centre_fits_the_map_to_the_claim_at_the_links_date():
+    view = map_data(run_app(claim="c16", date="2020-11-12"))["view"]
+    assert view["claim"] == "c16" and view["zoom"] != "9" and view["date"] == "2020-11-12"
+    assert map_data(run_app(claim="c16"))["view"]["date"] == "2020-11-20"  # no date: the claim's own
 
 
 def test_claims_page_filters_by_verdict_and_links_to_the_map():

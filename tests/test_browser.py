@@ -3,7 +3,9 @@
 One server and one Chromium serve the whole module; every test gets a fresh browser context in which any
 request that would leave this machine is aborted and recorded, and it ends by asserting that none was made
 and that no local response failed. Waits are on DOM conditions only: the map's `.leaflet-container` carries
-data-kcm-date / data-kcm-visible / data-kcm-selected, written last after every state change.
+data-kcm-date / data-kcm-visible / data-kcm-selected, written last after every state change. The map is a Streamlit
+component mounted in the page's own document (no iframe): its `.kcm-map` element is the Leaflet container, and
+`window.KCM.controller` is its controller (`.map` the Leaflet map).
 
 Run: .venv/bin/python -m pytest tests/test_browser.py -q -x
 """
@@ -27,7 +29,7 @@ from geo.view import DEFAULT
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP = ".kcm-map.leaflet-container"  # the map component's element, which is Leaflet's container
 COPY_IFRAME = 'iframe[title="st.iframe"]'
 DAY = ".st-key-day"  # the day the page says it shows, above the map
 ALERT = '[data-testid="stAlert"]'
@@ -40,7 +42,7 @@ TOL = 1e-3
 # to find the server's base path; those answer 404 before it tries the root. Nothing else may fail.
 STREAMLIT_PROBE = re.compile(r"^/[^/]+(?:/[^/]+)*/_stcore/(?:health|host-config)$")
 
-# Records every URL the top page's history goes through (st.query_params writes with the History API).
+# Records every URL the top page's history goes through (the map component writes it with the History API).
 RECORD_HISTORY = """(() => {
   if (window !== window.top) return;
   window.__kcm_urls = [location.href];
@@ -119,21 +121,27 @@ def claims(layers):
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def leaflet(page):
-    return page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+def leaflet(page, attrs: str = ""):
+    """The map's element (the Leaflet container), optionally only while it has these attributes."""
+    return page.locator(MAP + attrs)
+
+
+def in_map(page, css: str):
+    """Elements of the map (its controls, tooltips and popups are inside its element)."""
+    return page.locator(f"{MAP} {css}")
 
 
 def paths(page, css: str):
-    return page.frame_locator(MAP_IFRAME).locator(f"path{css}")
+    return in_map(page, f"path{css}")
 
 
 def map_frame(page):
-    return page.locator(MAP_IFRAME).element_handle().content_frame()
+    """The frame the map lives in: the page's own (main) frame."""
+    return page.main_frame
 
 
 def wait_map(page, date: str | None = None, timeout: float = STEP_MS) -> None:
-    selector = f".leaflet-container[data-kcm-date='{date}']" if date else ".leaflet-container[data-kcm-date]"
-    page.frame_locator(MAP_IFRAME).locator(selector).wait_for(state="attached", timeout=timeout)
+    leaflet(page, f"[data-kcm-date='{date}']" if date else "[data-kcm-date]").wait_for(state="attached", timeout=timeout)
 
 
 def query(page) -> dict[str, str]:
@@ -163,16 +171,34 @@ def wait_query_lacks_layer(page, layer: str, present: bool, timeout: float = STE
     )
 
 
+def wait_acknowledged(page, timeout: float = STEP_MS) -> None:
+    """Wait until the server has acknowledged the map's last report (data-kcm-ack caught up with data-kcm-seq):
+    no run of the page answering an older report is still on its way to the map."""
+    page.wait_for_function(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            return Boolean(el) && el.hasAttribute("data-kcm-ack") &&
+                Number(el.getAttribute("data-kcm-ack")) >= Number(el.getAttribute("data-kcm-seq"));
+        }""",
+        arg=MAP,
+        timeout=timeout,
+    )
+
+
 def map_view(page) -> dict:
-    return map_frame(page).evaluate("({lat: map.getCenter().lat, lon: map.getCenter().lng, zoom: map.getZoom()})")
+    return map_frame(page).evaluate("""() => { const map = KCM.controller.map;
+        return {lat: map.getCenter().lat, lon: map.getCenter().lng, zoom: map.getZoom()}; }""")
 
 
 def wait_map_at(page, lat: float, lon: float, zoom: int, timeout: float = STEP_MS) -> None:
-    """Wait until Leaflet's map (streamlit-folium's `window.map`) is centred at lat/lon at this zoom."""
+    """Wait until Leaflet's map (`KCM.controller.map`) is centred at lat/lon at this zoom."""
     try:
         map_frame(page).wait_for_function(
-            """([lat, lon, zoom, tol]) => window.map && map.getZoom() === zoom &&
-                Math.abs(map.getCenter().lat - lat) < tol && Math.abs(map.getCenter().lng - lon) < tol""",
+            """([lat, lon, zoom, tol]) => {
+                const map = window.KCM && KCM.controller && KCM.controller.map;
+                return Boolean(map) && map.getZoom() === zoom &&
+                    Math.abs(map.getCenter().lat - lat) < tol && Math.abs(map.getCenter().lng - lon) < tol;
+            }""",
             arg=[lat, lon, zoom, TOL],
             timeout=timeout,
         )
@@ -185,16 +211,15 @@ def wait_url_matches_map(page, timeout: float = STEP_MS) -> dict:
     """Wait until the URL's lat/lon/zoom say where the map is; returns the query."""
     try:
         page.wait_for_function(
-            """([selector, tol]) => {
-                const frame = document.querySelector(selector);
-                const map = frame && frame.contentWindow && frame.contentWindow.map;
+            """([tol]) => {
+                const map = window.KCM && KCM.controller && KCM.controller.map;
                 if (!map || !map.getCenter) return false;
                 const p = new URLSearchParams(window.location.search);
                 const c = map.getCenter();
                 return Number(p.get("zoom")) === map.getZoom() &&
                     Math.abs(Number(p.get("lat")) - c.lat) < tol && Math.abs(Number(p.get("lon")) - c.lng) < tol;
             }""",
-            arg=[MAP_IFRAME, TOL],
+            arg=[TOL],
             timeout=timeout,
         )
     except PlaywrightTimeoutError as exc:  # say what differs, not just "timeout"
@@ -237,10 +262,11 @@ def selected(page) -> set[str]:
 
 
 def point_inside(page, css: str) -> dict:
-    """A point (in the main page's coordinates) where the shape `css` is the topmost element of the map."""
+    """A point (in the page's viewport coordinates, as page.mouse takes them) where the shape `css` is the
+    topmost element of the page."""
     point = map_frame(page).evaluate(
         """(css) => {
-            const el = document.querySelector("path" + css);
+            const el = KCM.controller.map.getContainer().querySelector("path" + css);
             const r = el.getBoundingClientRect();
             const steps = 24;
             let best = null;
@@ -262,8 +288,8 @@ def assert_in_view(page, feature_ids) -> None:
     """The shapes of these features that are drawn have their centres inside the map."""
     in_view = map_frame(page).evaluate(
         """(ids) => {
-            const box = document.querySelector(".leaflet-container").getBoundingClientRect();
-            return ids.map(id => [id, document.querySelector("path.kcm-f-" + id)]).filter(([, el]) => el).map(([id, el]) => {
+            const container = KCM.controller.map.getContainer(), box = container.getBoundingClientRect();
+            return ids.map(id => [id, container.querySelector("path.kcm-f-" + id)]).filter(([, el]) => el).map(([id, el]) => {
                 const r = el.getBoundingClientRect();
                 const x = r.left + r.width / 2, y = r.top + r.height / 2;
                 return [id, x >= box.left && x <= box.right && y >= box.top && y <= box.bottom];
@@ -339,8 +365,7 @@ def test_a_layer_toggle_hides_and_shows_its_shapes(session):
     with expecting(page, "unticked 'captured': its shapes gone from the map and the address"):
         wait_query_lacks_layer(page, "captured", present=False)
         captured.first.wait_for(state="detached")
-        page.frame_locator(MAP_IFRAME).locator(f".leaflet-container[data-kcm-visible='{visible - shown}']").wait_for(
-            state="attached")
+        leaflet(page, f"[data-kcm-visible='{visible - shown}']").wait_for(state="attached")
     assert not checkbox.is_checked()
     assert paths(page, ".kcm-layer-peacekeeping_zone").count() == 1  # the other layers stay
     assert "peacekeeping_zone" in query(page)["layers"].split(",")
@@ -349,8 +374,7 @@ def test_a_layer_toggle_hides_and_shows_its_shapes(session):
     with expecting(page, "ticked 'captured' again: its shapes back on the map and in the address"):
         wait_query_lacks_layer(page, "captured", present=True)
         captured.first.wait_for(state="attached")
-        page.frame_locator(MAP_IFRAME).locator(f".leaflet-container[data-kcm-visible='{visible}']").wait_for(
-            state="attached")
+        leaflet(page, f"[data-kcm-visible='{visible}']").wait_for(state="attached")
     assert captured.count() == shown
     assert checkbox.is_checked()
     s.assert_clean()
@@ -361,26 +385,25 @@ def test_a_step_on_the_time_bar_changes_the_shapes_without_rebuilding_the_map(se
     page = s.open("/?date=2020-11-08", "2020-11-08")
     shusha = paths(page, ".kcm-f-captured_shusha-shusha")
     shusha.wait_for(state="attached")
-    bar = map_frame(page).locator(".kcm-time-range")
+    bar = in_map(page, ".kcm-time-range")
     assert page_day(page) == day_text("2020-11-08")
     wait_url_matches_map(page)  # the page has settled
-    # Marks that a rebuilt map (a new iframe, a new window, a new Leaflet container or map) would not carry.
-    page.locator(MAP_IFRAME).evaluate("el => { el.__kcm_marker = 1; }")
+    # Marks that a rebuilt map (a new map element, a new controller, a new Leaflet map) would not carry.
+    leaflet(page).evaluate("el => { el.__kcm_marker = 1; }")
     map_frame(page).evaluate("""() => {
-        window.__kcm_marker = 1;
-        window.__kcm_map = window.map;
-        const container = document.querySelector(".leaflet-container");
-        container.__kcm_marker = 1;
+        KCM.controller.__marker = 1;
+        window.__kcm_map = KCM.controller.map;
+        const container = KCM.controller.map.getContainer();
         window.__kcm_gone = 0;
         new MutationObserver(() => { if (!container.isConnected) window.__kcm_gone += 1; })
             .observe(document, {childList: true, subtree: true});
     }""")
 
     def assert_same_map():
-        assert page.locator(MAP_IFRAME).evaluate("el => el.__kcm_marker") == 1, "the map's iframe was replaced"
-        assert map_frame(page).evaluate("""() => [window.__kcm_marker, window.__kcm_map === window.map,
-            document.querySelector('.leaflet-container').__kcm_marker, window.__kcm_gone]""") == [1, True, 1, 0], \
-            "the map was rebuilt"
+        assert leaflet(page).evaluate("el => el.__kcm_marker") == 1, "the map's element was replaced"
+        assert map_frame(page).evaluate("""() => [KCM.controller.__marker, window.__kcm_map === KCM.controller.map,
+            KCM.controller.map.getContainer() === document.querySelector('.kcm-map'), KCM.controllers.length,
+            window.__kcm_gone]""") == [1, True, True, 1, 0], "the map was rebuilt"
 
     bar.focus()
     page.keyboard.press("ArrowLeft")
@@ -406,7 +429,7 @@ def test_the_maps_own_time_bar_steps_plays_and_tells_the_page(session):
     s = session()
     page = s.open("/?date=2020-11-07", "2020-11-07")
     wait_url_matches_map(page)
-    bar = map_frame(page).locator(".kcm-time-range")
+    bar = in_map(page, ".kcm-time-range")
     bar.focus()
     page.keyboard.press("ArrowRight")
     with expecting(page, "ArrowRight on the map's time bar: the map on 2020-11-08, then the page"):
@@ -414,23 +437,25 @@ def test_the_maps_own_time_bar_steps_plays_and_tells_the_page(session):
         paths(page, ".kcm-f-captured_shusha-shusha").wait_for(state="attached")
         wait_query(page, date="2020-11-08")
         wait_page_day(page, "2020-11-08")
+        wait_acknowledged(page)  # the page's answer to the step has reached the map: no echo of it is to come
     # Every day the map shows is recorded, so that a day shown for less than a polling interval still counts.
     map_frame(page).evaluate("""() => {
-        const container = document.querySelector(".leaflet-container");
+        const container = KCM.controller.map.getContainer();
         window.__kcm_days = [];
         new MutationObserver(() => window.__kcm_days.push(container.getAttribute("data-kcm-date")))
             .observe(container, {attributes: true, attributeFilter: ["data-kcm-date"]});
     }""")
-    map_frame(page).locator(".kcm-time-play").click()
+    in_map(page, ".kcm-time-play").click()
     with expecting(page, "Play on the map's time bar: the day moves on by itself"):
         map_frame(page).wait_for_function("() => window.__kcm_days.includes('2020-11-10')", timeout=STEP_MS)
     days = map_frame(page).evaluate("window.__kcm_days")
     shown = [day for i, day in enumerate(days) if i == 0 or days[i - 1] != day]  # a re-applied day counts once
     assert shown[:2] == ["2020-11-09", "2020-11-10"], days  # one day at a time, in order
-    map_frame(page).locator(".kcm-time-play").click()  # pause
+    in_map(page, ".kcm-time-play").click()  # pause
     stopped = leaflet(page).get_attribute("data-kcm-date")
     with expecting(page, f"paused at {stopped}: the page follows the map"):
         wait_query(page, date=stopped)
+        wait_page_day(page, stopped)
     assert stopped >= "2020-11-10" and paths(page, ".kcm-f-peacekeeping_zone").count() == 1
     s.assert_clean()
 
@@ -453,8 +478,7 @@ def test_choosing_a_claim_moves_the_map_and_the_date(session, claims):
     with expecting(page, f"claim {claim_id} chosen: the address and the map on its date {claim.map_date}"):
         wait_query(page, date=claim.map_date, claim=claim_id)
         wait_map(page, claim.map_date)
-    page.frame_locator(MAP_IFRAME).locator(
-        f".leaflet-container[data-kcm-selected='{','.join(claim.features)}']").wait_for(state="attached")
+    leaflet(page, f"[data-kcm-selected='{','.join(claim.features)}']").wait_for(state="attached")
     assert selected(page) == set(claim.features)
     page.locator(".st-key-selected_claim").get_by_text(claim_id).wait_for()
     after = wait_url_matches_map(page)
@@ -473,7 +497,7 @@ def test_a_share_link_restores_the_view_in_a_fresh_browser(session):
         wait_query(page, claim="c16", date="2020-11-20")
         wait_map(page, "2020-11-20")
     # The key-date list on the map's time bar: keeps the claim and the centre.
-    map_frame(page).locator(".kcm-time-keydate").select_option("2020-10-20")
+    in_map(page, ".kcm-time-keydate").select_option("2020-10-20")
     with expecting(page, "key date 20 Oct: the address and the map on 2020-10-20, c16 kept, then the page"):
         wait_query(page, claim="c16", date="2020-10-20")
         wait_map(page, "2020-10-20")
@@ -523,26 +547,25 @@ def test_zooming_in_fetches_finer_shapes_for_the_cells_in_view_only(session):
     page = s.open("/?date=2020-11-24", "2020-11-24")
     wait_url_matches_map(page)
     assert leaflet(page).get_attribute("data-kcm-lod") == "0"
-    lod = map_frame(page).evaluate("map._kcm.lod")
+    lod = map_frame(page).evaluate("KCM.controller.lod")
     assert [l["min_zoom"] for l in lod["levels"]] == [0, 10, 12]
-    coarse = map_frame(page).evaluate("map._kcm.byId['ceded_lachin'].feature.geometry")
+    coarse = map_frame(page).evaluate("KCM.controller.byId['ceded_lachin'].feature.geometry")
     assert not [url for _, url in s.responses if "/map-lod" in url], "nothing finer is needed at zoom 9"
 
     # Zoom in on Lachin town, as a reader would with the wheel or the + button.
-    map_frame(page).evaluate("map.setView([39.6389, 46.5464], 12)")
+    map_frame(page).evaluate("KCM.controller.map.setView([39.6389, 46.5464], 12)")
     with expecting(page, "zoom 12: the map fetches level 2 for the cells in view and draws it"):
-        page.frame_locator(MAP_IFRAME).locator(".leaflet-container[data-kcm-lod='2']").wait_for(state="attached",
-                                                                                               timeout=STEP_MS)
+        leaflet(page, "[data-kcm-lod='2']").wait_for(state="attached", timeout=STEP_MS)
     fetched = sorted({urlsplit(url).path.rsplit("/", 1)[1].split(".")[0]
                       for _, url in s.responses if "/map-lod2-" in url})
-    in_view = map_frame(page).evaluate("map._kcm.cellsInView()")
+    in_view = map_frame(page).evaluate("KCM.controller.cellsInView()")
     assert fetched and {f.removeprefix("map-lod2-") for f in fetched} <= set(in_view), (fetched, in_view)
     assert len(fetched) < len(lod["cells"]) / 2, "a view at zoom 12 needs a few cells, not all of them"
     assert not [url for _, url in s.responses if "/map-lod1-" in url], "level 1 is skipped, not fetched on the way"
-    lachin = map_frame(page).evaluate("[map._kcm.byId['ceded_lachin'].level, map._kcm.byId['ceded_lachin'].feature.geometry]")
+    lachin = map_frame(page).evaluate("[KCM.controller.byId['ceded_lachin'].level, KCM.controller.byId['ceded_lachin'].feature.geometry]")
     assert lachin[0] == 2 and len(json.dumps(lachin[1])) > len(json.dumps(coarse))
     drawn_points = map_frame(page).evaluate(
-        "map._kcm.byId['ceded_lachin'].layer.getLayers()[0].getLatLngs().flat(3).length")
+        "KCM.controller.byId['ceded_lachin'].layer.getLayers()[0].getLatLngs().flat(3).length")
     polygons = lachin[1]["coordinates"] if lachin[1]["type"] == "MultiPolygon" else [lachin[1]["coordinates"]]
     # Leaflet drops the point that closes each GeoJSON ring.
     assert drawn_points == sum(len(ring) - 1 for polygon in polygons for ring in polygon), "the drawn path has the finer points"
@@ -554,11 +577,12 @@ def test_zooming_in_fetches_finer_shapes_for_the_cells_in_view_only(session):
 
     # Back out: the finer shapes stay, nothing more is fetched; place names that would overlap are dropped.
     before = len(s.responses)
-    map_frame(page).evaluate("map.setView([39.65, 46.7], 9)")
-    page.frame_locator(MAP_IFRAME).locator(".leaflet-container[data-kcm-lod='0']").wait_for(state="attached")
+    map_frame(page).evaluate("KCM.controller.map.setView([39.65, 46.7], 9)")
+    leaflet(page, "[data-kcm-lod='0']").wait_for(state="attached")
     wait_query(page, zoom="9")
     assert not [url for _, url in s.responses[before:] if "/map-lod" in url]
-    map_frame(page).evaluate("new Promise(r => { map.once('zoomend', () => setTimeout(r, 0)); map.setZoom(7); })")
+    map_frame(page).evaluate("""() => new Promise(r => { const map = KCM.controller.map;
+        map.once('zoomend', () => setTimeout(r, 0)); map.setZoom(7); })""")
     boxes = place_label_boxes(page)
     assert 0 < len(boxes) < zoomed_labels
     overlapping = [(a["id"], b["id"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
@@ -568,7 +592,7 @@ def test_zooming_in_fetches_finer_shapes_for_the_cells_in_view_only(session):
 
 
 def place_label_boxes(page) -> list[dict]:
-    return map_frame(page).evaluate("""() => [...document.querySelectorAll('.kcm-place-label')].map(e => {
+    return map_frame(page).evaluate("""() => [...KCM.controller.map.getContainer().querySelectorAll('.kcm-place-label')].map(e => {
         const r = e.getBoundingClientRect();
         return {id: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })""")
 
@@ -582,21 +606,19 @@ def test_a_broken_detail_file_leaves_the_coarse_map_and_says_so_in_the_popup(ses
                                                                              content_type="application/json"))
     page.route("**/app/static/generated/map-details-*", lambda route: route.fulfill(status=500, body="boom"))
     visible = leaflet(page).get_attribute("data-kcm-visible")
-    map_frame(page).evaluate("map.setView([39.6389, 46.5464], 12)")
+    map_frame(page).evaluate("KCM.controller.map.setView([39.6389, 46.5464], 12)")
     with expecting(page, "zoom 12 with broken files: the attempt ends and the coarse shapes stay"):
-        page.frame_locator(MAP_IFRAME).locator(".leaflet-container:not([data-kcm-lod-loading])").wait_for(
-            state="attached", timeout=STEP_MS)
+        leaflet(page, ":not([data-kcm-lod-loading])").wait_for(state="attached", timeout=STEP_MS)
         wait_query(page, zoom="12")
     assert leaflet(page).get_attribute("data-kcm-lod") == "0"
-    assert map_frame(page).evaluate("map._kcm.byId['ceded_lachin'].level") == 0
+    assert map_frame(page).evaluate("KCM.controller.byId['ceded_lachin'].level") == 0
     assert paths(page, ".kcm-feature").count() == int(visible)
 
-    map_frame(page).evaluate("map.setView([39.65, 46.7], 9)")
+    map_frame(page).evaluate("KCM.controller.map.setView([39.65, 46.7], 9)")
     wait_query(page, zoom="9")
     point = point_inside(page, ".kcm-f-peacekeeping_zone")
-    offset = page.locator(MAP_IFRAME).bounding_box()
-    page.mouse.click(offset["x"] + point["x"], offset["y"] + point["y"])
-    popup = page.frame_locator(MAP_IFRAME).locator(".kcm-pop")
+    page.mouse.click(point["x"], point["y"])
+    popup = in_map(page, ".kcm-pop")
     with expecting(page, "a popup whose details cannot be loaded says so"):
         popup.locator(".kcm-pop-failed").wait_for(timeout=STEP_MS)
     assert popup.get_attribute("data-feature") == "peacekeeping_zone"
@@ -626,22 +648,20 @@ def test_hover_and_click_show_a_shapes_names_status_and_sources(session):
     zone = paths(page, ".kcm-f-peacekeeping_zone")
     zone.wait_for(state="attached")
     wait_url_matches_map(page)
-    frame = page.frame_locator(MAP_IFRAME)
     # A real pointer on a point of the zone's own fill (its bounding box's centre may be another shape).
     point = point_inside(page, ".kcm-f-peacekeeping_zone")
-    offset = page.locator(MAP_IFRAME).bounding_box()
-    x, y = offset["x"] + point["x"], offset["y"] + point["y"]
+    x, y = point["x"], point["y"]
 
     page.mouse.move(x, y)
-    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip = in_map(page, ".leaflet-tooltip")
     tooltip.wait_for()
     assert "Russian peacekeeping zone" in tooltip.inner_text()
 
     page.mouse.click(x, y)
-    popup = frame.locator(".kcm-pop")
+    popup = in_map(page, ".kcm-pop")
     popup.wait_for()
     # The names beyond English, the sources and the quotes come with the cell's details file.
-    frame.locator(".kcm-pop .kcm-pop-loading").wait_for(state="detached")
+    in_map(page, ".kcm-pop .kcm-pop-loading").wait_for(state="detached")
     assert popup.get_attribute("data-feature") == "peacekeeping_zone"
     names = dict(zip(popup.locator("tr th").all_inner_texts(), popup.locator("tr td").all_inner_texts()))
     assert set(names) >= {"English", "Azerbaijani", "Armenian", "Russian"}, names
@@ -689,8 +709,7 @@ def test_hostile_text_in_a_link_stays_text(session):
 def test_screenshot_of_the_dashboard(session):
     s = session()
     page = s.open("/?date=2020-11-20&claim=c16", "2020-11-20")
-    page.frame_locator(MAP_IFRAME).locator(
-        ".leaflet-container[data-kcm-selected='lachin_corridor,place_stepanakert']").wait_for(state="attached")
+    leaflet(page, "[data-kcm-selected='lachin_corridor,place_stepanakert']").wait_for(state="attached")
     paths(page, ".kcm-f-lachin_corridor").wait_for(state="attached")
     page.locator(".st-key-selected_claim").get_by_text("c16").wait_for()
     # A claim link without a centre fits the map to the claim: the corridor fills the view, not the region.
@@ -756,7 +775,8 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
 
     def set_day(day):
         page.evaluate("() => { window.KCM.controller.map.closePopup(); }")
-        page.evaluate(f"window.KCM.apply(null, {{date: '{day}', layers: window.KCM.controller.state.layers, selected: []}})")
+        page.evaluate("""(day) => { const controller = window.KCM.controller;
+            controller.apply({date: day, layers: controller.state.layers, selected: []}); }""", day)
 
     click_zone_spot()
     popup = page.locator(".kcm-pop")
@@ -784,7 +804,7 @@ def test_the_standalone_export_draws_offline_with_svg_or_canvas(chromium, render
 
 
 def fill_of(page, css: str) -> str:
-    return map_frame(page).evaluate(f"() => document.querySelector('path{css}').getAttribute('fill')")
+    return map_frame(page).evaluate(f"() => KCM.controller.map.getContainer().querySelector('path{css}').getAttribute('fill')")
 
 
 def test_settlements_take_the_colour_of_their_status_and_open_their_history(session):
@@ -795,21 +815,20 @@ def test_settlements_take_the_colour_of_their_status_and_open_their_history(sess
     hadrut = ".kcm-f-hadrut-khojavend"
     paths(page, hadrut).wait_for(state="attached")
     assert fill_of(page, hadrut) == STATUSES["held"].colour
-    bar = map_frame(page).locator(".kcm-time-range")
+    bar = in_map(page, ".kcm-time-range")
     bar.focus()
     page.keyboard.press("ArrowRight")  # 9 Oct: announced by Azerbaijan, denied by the Armenian side
     with expecting(page, "9 Oct: Hadrut's point in the colour of a contested capture"):
         wait_map(page, "2020-10-09")
-        page.frame_locator(MAP_IFRAME).locator(f"path{hadrut}[fill='{STATUSES['contested'].colour}']").wait_for()
+        paths(page, f"{hadrut}[fill='{STATUSES['contested'].colour}']").wait_for()
     # The chart of the area held marks the day, and its figures are that day's.
-    page.frame_locator(MAP_IFRAME).locator(".leaflet-container[data-kcm-area-day='2020-10-09']").wait_for(
-        state="attached")
-    contested = page.frame_locator(MAP_IFRAME).locator(".kcm-areas-value[data-group='contested']").inner_text()
+    leaflet(page, "[data-kcm-area-day='2020-10-09']").wait_for(state="attached")
+    contested = in_map(page, ".kcm-areas-value[data-group='contested']").inner_text()
     assert contested.endswith("km²)") and not contested.startswith("0.0%")
     # Its cell appears with it: the land nearest to Hadrut, drawn as approximate.
     paths(page, ".kcm-f-captured_hadrut-khojavend").wait_for(state="attached")
     map_frame(page).evaluate("() => KCM.controller.byId['hadrut-khojavend'].layer.openPopup()")
-    popup = page.frame_locator(MAP_IFRAME).locator(".kcm-pop[data-feature='hadrut-khojavend']")
+    popup = in_map(page, ".kcm-pop[data-feature='hadrut-khojavend']")
     with expecting(page, "Hadrut's popup with its history and the sources' addresses"):
         popup.locator(".kcm-pop-history li").nth(2).wait_for()
     history = popup.locator(".kcm-pop-history").inner_text()
@@ -826,22 +845,21 @@ def test_settlements_take_the_colour_of_their_status_and_open_their_history(sess
 def test_the_search_box_finds_a_place_by_any_name_and_takes_the_map_there(session):
     s = session()
     page = s.open("/?date=2020-11-24", "2020-11-24")
-    box = page.frame_locator(MAP_IFRAME).locator(".kcm-search-input")
+    box = in_map(page, ".kcm-search-input")
     box.fill("Ստեփանակերտ")
-    hit = page.frame_locator(MAP_IFRAME).locator(".kcm-search-hit[data-place='khankendi-stepanakert-khankendi']")
+    hit = in_map(page, ".kcm-search-hit[data-place='khankendi-stepanakert-khankendi']")
     with expecting(page, "the map's search box listing Stepanakert/Khankendi for its Armenian name"):
         hit.wait_for()
     hit.click()
     with expecting(page, "the map at Stepanakert with the place selected, then the page and its address"):
-        page.frame_locator(MAP_IFRAME).locator(
-            ".leaflet-container[data-kcm-selected='khankendi-stepanakert-khankendi']").wait_for(state="attached")
+        leaflet(page, "[data-kcm-selected='khankendi-stepanakert-khankendi']").wait_for(state="attached")
         wait_query(page, place="khankendi-stepanakert-khankendi", zoom="12")
         page.locator(".st-key-selected_place").get_by_text("Khankendi / Stepanakert").wait_for()
     assert abs(float(query(page)["lat"]) - 39.8153) < TOL and abs(float(query(page)["lon"]) - 46.7519) < TOL
     box.fill("xocavend")  # without diacritics
     with expecting(page, "Xocavənd found without its diacritics"):
-        page.frame_locator(MAP_IFRAME).locator(".kcm-search-hit[data-place='khojavend-martuni-khojavend']").wait_for()
+        in_map(page, ".kcm-search-hit[data-place='khojavend-martuni-khojavend']").wait_for()
     box.fill("<img src=x onerror=alert(1)>")
-    page.frame_locator(MAP_IFRAME).locator(".kcm-search-none").wait_for()
-    assert page.frame_locator(MAP_IFRAME).locator(".kcm-search img").count() == 0  # the text shown, not run
+    in_map(page, ".kcm-search-none").wait_for()
+    assert in_map(page, ".kcm-search img").count() == 0  # the text shown, not run
     s.assert_clean()

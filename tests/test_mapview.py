@@ -1,5 +1,5 @@
-"""The map's pieces without a browser: the shell never changes with the view, updates are tiny, exports are whole."""
-import datetime as dt
+"""The map's pieces without a browser: folium's shell never changes with the view, the runtime is one script,
+exports are whole and no data ever passes through a template."""
 import json
 
 import pytest
@@ -8,47 +8,17 @@ from geo import areas, assets, mapdata, mapview, settlements
 from geo import view as view_mod
 
 
-from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
-
-
-def shell_script(runtime_url="/app/static/generated/map-runtime.x.js", base="none"):
-    fmap = mapview.timeline_map(runtime_url, base)
-    return fmap.get_root().render()
-
-
-def test_the_shell_does_not_depend_on_the_view():
-    # streamlit-folium remounts the map when the hash of its script changes; the view travels separately.
-    def component_key(base="none"):
-        return generate_js_hash(_get_map_string(mapview.timeline_map("/x.js", base)), "map")
-    assert component_key() == component_key()
-    assert component_key("osm") != component_key()
-    assert "KCM.init" in shell_script()
+def test_the_shell_is_folium_s_map_and_does_not_depend_on_the_view():
+    shell = mapview.shell("none")
+    assert shell["id"].startswith("map_") and f'L.map(\n                "{shell["id"]}"' in shell["script"]
+    assert mapview.shell("none") is shell  # made once: a step, a claim or a pan never rebuilds the map
+    assert mapview.shell("osm")["id"] != shell["id"]
+    assert '"minZoom": 5' in shell["script"] and '"maxZoom": 16' in shell["script"]
 
 
 def test_the_offline_shell_fetches_nothing_from_outside():
-    assets.use_local_assets()
-    assert assets.external_urls(shell_script()) == []
-    assert assets.external_urls(shell_script(base="osm"))  # web tiles are opt-in and do go out
-
-
-def test_a_state_update_is_small_and_escaped():
-    view = view_mod.DEFAULT.replace(date=dt.date(2020, 11, 10), claim="c16")
-    group = mapview.state_update(view, ["lachin_corridor", "place_stepanakert"])
-    script = _get_feature_group_string(group, mapview.timeline_map("/x.js", "none"))
-    assert "KCM.apply" in script and '"2020-11-10"' in script and "lachin_corridor" in script
-    assert len(script.encode()) < 1_000
-    hostile = mapview.state_update(view, ["</script><script>alert(1)</script>"])
-    assert "</script>" not in _get_feature_group_string(hostile, mapview.timeline_map("/x.js", "none"))
-
-
-def test_the_map_report_is_read_back():
-    said = mapview.map_report(["kcm-req:39.6500,46.7000,9", "kcm-date:2020-11-08#3", None, 5])
-    assert said == {"requested": "39.6500,46.7000,9", "date": dt.date(2020, 11, 8),
-                    "date_tag": "kcm-date:2020-11-08#3", "place": None, "place_tag": None}
-    found = mapview.map_report(["kcm-place:hadrut-khojavend#4"])
-    assert found["place"] == "hadrut-khojavend" and found["place_tag"] == "kcm-place:hadrut-khojavend#4"
-    assert mapview.view_key(view_mod.DEFAULT) == "39.6500,46.7000,9"
-    assert mapview.map_report(["kcm-date:2031-01-01#1"])["date"] is None
+    assert assets.external_urls(mapview.shell("none")["script"]) == []
+    assert assets.external_urls(mapview.shell("osm")["script"])  # web tiles are opt-in and do go out
 
 
 def test_the_bundle_has_every_feature_with_its_timeline_and_quotes(layers, base, claims):
@@ -110,14 +80,42 @@ def test_the_runtime_file_is_named_by_its_content(tmp_path):
     assert (tmp_path / "generated" / url.rsplit("/", 1)[1]).read_text() == "window.X=1;\n"
 
 
+def export_options(page: str) -> dict:
+    return json.loads(page.split('<script type="application/json" id="kcm-options">')[1].split("</script>")[0])
+
+
 def test_the_standalone_export_is_one_offline_file(layers, base, claims):
     runtime = mapdata.runtime_script(mapdata.to_script(mapdata.bundle(layers, base, claims)))
-    page = mapview.standalone_html(runtime, view_mod.DEFAULT, [])
+    page = mapview.standalone_html(runtime, view_mod.DEFAULT, [], [{"id": "c16", "quote": "q"}])
     assert fetched_urls(page) == []
     assert "/app/static" not in page  # nothing left to fetch from the app either
-    assert "Leaflet 1.9.3" in page and "KCM.init" in page and "window.KCM_DATA=" in page
-    state = json.loads(page.split('"state": ')[1].split(', "attribution"')[0])
-    assert state["date"] == "2020-11-24"
+    assert "Leaflet 1.9.3" in page and "KCM.standalone(" in page and "window.KCM_DATA=" in page
+    options = export_options(page)
+    assert options["view"]["date"] == "2020-11-24" and options["claims"] == [{"id": "c16", "quote": "q"}]
+    assert options["mapId"] in page.split("<body>")[1]  # folium's element for the map
+    assert "<title>Karabakh ceasefire map, 24 November 2020</title>" in page
+
+
+TEMPLATE_SYNTAX = "{{7*7}} {% for x in range(3) %}x{% endfor %} {# c #} ${7*7} <%= 7*7 %>"
+
+
+def test_template_syntax_in_the_data_reaches_the_export_literally(layers, base, claims):
+    """Nothing of the data passes through a template engine: a name, a quote, an id with template syntax in it
+    comes out as written (folium renders its Jinja2 page before any data is inserted)."""
+    hostile = {name: frame.assign(name_en=TEMPLATE_SYNTAX + "</script><script>alert(1)</script>")
+               for name, frame in layers.items()}
+    quoted = claims.assign(quote=TEMPLATE_SYNTAX)
+    runtime = mapdata.runtime_script(mapdata.to_script(mapdata.bundle(hostile, base, quoted)))
+    export_claims = [{"id": "c16", "quote": TEMPLATE_SYNTAX, "reason": TEMPLATE_SYNTAX}]
+    page = mapview.standalone_html(runtime, view_mod.DEFAULT, [TEMPLATE_SYNTAX], export_claims)
+    data = json.loads(page.split("window.KCM_DATA=")[1].split(";\n")[0].replace("<\\/", "</"))
+    names = {f["properties"]["name_en"] for c in data["features"].values() for f in c["features"]}
+    assert names == {TEMPLATE_SYNTAX + "</script><script>alert(1)</script>"}
+    features = sum(len(c["features"]) for c in data["features"].values())
+    assert page.count(TEMPLATE_SYNTAX) >= features + 2  # every name, the quote and reason, as written
+    options = export_options(page)
+    assert options["claims"][0]["quote"] == TEMPLATE_SYNTAX and options["selected"] == [TEMPLATE_SYNTAX]
+    assert page.count("</script><script>alert(1)") == 0  # every closing tag inside a script is escaped
 
 
 # ------------------------------------------------------------------------------------- levels of detail
@@ -183,15 +181,17 @@ def test_cells_cover_their_features_and_are_found_from_a_view(layers, base, clai
 def test_served_files_are_written_by_content_and_named_in_the_runtime(layers, base, claims, tmp_path):
     import shutil
 
-    from geo.paths import STATIC
-    for url in (mapdata.LEAFLET_JS, mapdata.LEAFLET_CSS, mapdata.KCM_JS, mapdata.KCM_CSS):
+    from geo.paths import STATIC, VENDOR
+    for url in (mapdata.KCM_JS, mapdata.KCM_COMPONENT_JS, mapdata.KCM_CSS):
         target = assets.local_path(url, tmp_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(assets.local_path(url, STATIC), target)
-    served = mapdata.write_served(mapdata.bundle(layers, base, claims), layers, static_root=tmp_path)
+    served = mapdata.write_served(mapdata.bundle(layers, base, claims), layers, static_root=tmp_path,
+                                  vendor_root=VENDOR)
     written = sorted(p.name for p in (tmp_path / "generated").iterdir())
     assert served["url"].rsplit("/", 1)[1] in written
     named = [n for n in written if n.endswith(".json")]
     assert named and all(f"/app/static/generated/{n}" in served["script"] for n in named)
-    again = mapdata.write_served(mapdata.bundle(layers, base, claims), layers, static_root=tmp_path)
+    again = mapdata.write_served(mapdata.bundle(layers, base, claims), layers, static_root=tmp_path,
+                                 vendor_root=VENDOR)
     assert again["url"] == served["url"] and sorted(p.name for p in (tmp_path / "generated").iterdir()) == written

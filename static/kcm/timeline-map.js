@@ -1,8 +1,10 @@
-/* Karabakh ceasefire map: the map's own state on the client.
+/* Karabakh ceasefire map: the map's drawing on the client.
  *
  * Every feature (with its dated timeline) reaches the browser once, in the data bundle (window.KCM_DATA).
- * A timeline step or a layer toggle then sends only a call to KCM.apply({date, layers, selected}), which
- * adds, removes and restyles the features that change: the map is never rebuilt and never blank.
+ * A timeline step or a layer toggle then only calls Controller.apply({date, layers, selected}), which adds,
+ * removes and restyles the features that change: the map is never rebuilt and never blank.
+ * The controller owns no part of the view: what the reader changes on the map (a day, a place found, a claim
+ * chosen in a popup, a pan) goes to options.onChange, and static/kcm/map-component.js decides what is shown.
  * Every string put into HTML goes through esc().
  */
 (function () {
@@ -81,14 +83,25 @@
         }
       });
     }
+    // On a narrow map (a phone) the time bar spans the map below the zoom buttons, the search box below it.
+    this.narrow = map.getSize().x < 600;
+    map.getContainer().classList.toggle("kcm-narrow", this.narrow);
+    if (data.timeline) this.timeControl(data.timeline);
+    if (data.names || data.names_url) this.searchControl();
     this.legend();
     if (data.areas) this.areaChart(data.areas);
-    if (data.names || data.names_url) this.searchControl();
-    this.pendingDate = null;
-    if (data.timeline) this.timeControl(data.timeline);
-    this.drift = null;
-    setInterval(function () { self.followAddress(); }, 250);
+    map.on("popupopen", function (event) { self.fitPopup(event.popup); });
+    map.on("popupclose", function () { self.unfoldCorners(); });
     map.on("zoomend resize", function () { self.declutterLabels(); });
+    // A pan or zoom by the reader is told once the map has come to rest; a move made by moveTo is not.
+    this.shownView = null;
+    map.on("moveend", function () { self.movedByReader(); });
+    map.getContainer().addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.kcm-claim-link");
+      if (!link) return;
+      event.preventDefault();  // the link's address is for a reader who opens it in a new tab
+      self.change({ claim: link.getAttribute("data-claim"), place: null }, true);
+    });
     if (this.lod) {
       map.on("moveend", function () { self.refine(); });
       map.getContainer().setAttribute("data-kcm-lod", "0");
@@ -256,23 +269,35 @@
     });
   };
 
-  // The page's address is the view. A state update from the page can, rarely, fail to reach the map (a rerun
-  // replaced while streamlit-folium hands it over); then the map would disagree with the address for good.
-  // If the two disagree on the day or the layers for more than a second, with no step of the map's own in
-  // flight, the map takes the address's.
-  Controller.prototype.followAddress = function () {
-    var params;
-    try { params = new URLSearchParams(window.top.location.search); } catch (e) { return; }
-    var day = params.get("date"), layers = params.get("layers");
-    if (!day || layers === null || this.pendingDate !== null || this.playing || !this.days ||
-        this.days.indexOf(day) < 0) { this.drift = null; return; }
-    var wanted = layers === "none" ? [] : layers.split(",");
-    if (day === this.state.date && wanted.join(",") === this.state.layers.join(",")) { this.drift = null; return; }
-    var key = day + "|" + layers;
-    if (!this.drift || this.drift.key !== key) { this.drift = { key: key, since: Date.now() }; return; }
-    if (Date.now() - this.drift.since < 1000) return;
-    this.drift = null;
-    this.apply({ date: day, layers: wanted, selected: this.state.selected });
+  // What the reader changed on the map, for whoever mounted it (options.onChange): fields of the view (the
+  // share link's parameters) and whether it is a deliberate change that earns a browser history entry.
+  Controller.prototype.change = function (fields, deliberate) {
+    if (this.options.onChange) this.options.onChange(fields, Boolean(deliberate));
+  };
+
+  // The view's centre and zoom as the share link writes them (geo/view.py COORD_DECIMALS).
+  var viewOf = function (map) {
+    var c = map.getCenter();
+    return { lat: Number(c.lat.toFixed(4)), lon: Number(c.lng.toFixed(4)), zoom: map.getZoom() };
+  };
+
+  // Move the map to a view it was given: no report follows, since nobody needs to hear of it.
+  Controller.prototype.moveTo = function (lat, lon, zoom) {
+    this.shownView = { lat: lat, lon: lon, zoom: zoom };
+    var c = this.map.getCenter();
+    if (this.map.getZoom() === zoom && Math.abs(c.lat - lat) < 1e-4 && Math.abs(c.lng - lon) < 1e-4) return;
+    this.map.setView([lat, lon], zoom, { animate: false });
+  };
+
+  // A move counts as the reader's when it ends more than two pixels away from the view last given or told.
+  Controller.prototype.movedByReader = function () {
+    var now = viewOf(this.map), last = this.shownView;
+    if (last && last.zoom === now.zoom) {
+      var degreesPerPixel = 360 / (256 * Math.pow(2, now.zoom));
+      if (Math.max(Math.abs(last.lat - now.lat), Math.abs(last.lon - now.lon)) <= 2 * degreesPerPixel) return;
+    }
+    this.shownView = now;
+    this.change(now, false);
   };
 
   Controller.prototype.drawBase = function () {
@@ -360,8 +385,7 @@
                                      renderer: options.renderer });
       }
       layer.bindTooltip(function () { return self.tooltipHtml(feature); }, { sticky: true, className: "kcm-tip" });
-      layer.bindPopup(function () { return self.popupHtml(feature, layer); }, { maxWidth: Math.min(340, self.map.getSize().x - 40), className: "kcm-popup",
-                                                                          autoPanPaddingTopLeft: [10, 90] });
+      layer.bindPopup(function () { return self.popupHtml(feature, layer); }, { className: "kcm-popup" });
       self.byId[id] = { feature: feature, layer: layer, shown: false, info: info, level: 0,
                         geometryType: feature.geometry.type };
     });
@@ -431,7 +455,7 @@
     var quotes = this.detailQuotes[p.id] || (this.data.quotes && this.data.quotes[p.id]) || [];
     if (quotes.length) {
       html += "<div class='kcm-pop-quotes'><b>The article says:</b><ul>" + quotes.map(function (q) {
-        return "<li>“" + esc(q.quote) + "” <a class='kcm-claim-link' target='_top' href='" +
+        return "<li>“" + esc(q.quote) + "” <a class='kcm-claim-link' data-claim='" + esc(q.id) + "' href='" +
           esc(claimLink(q)) + "'>" + esc(q.id) + ": " + esc(q.verdict) + "</a></li>";
       }).join("") + "</ul></div>";
     }
@@ -462,12 +486,10 @@
       "<br><small>" + (h.sources || []).map(citeHtml).join("; ") + "</small>";
   };
 
-  // A link to the claim on the dashboard: keep the current view's parameters, select the claim and its date,
-  // and drop the centre so the page fits the map to the claim's features.
+  // The claim's own link (for a new tab: a click selects it in place, see the constructor): the current view's
+  // parameters with the claim and its date, and no centre, so that the page fits the map to the claim.
   var claimLink = function (q) {
-    var search = "";
-    try { search = window.top.location.search; } catch (e) { search = ""; }
-    var params = new URLSearchParams(search);
+    var params = new URLSearchParams(window.location.search);
     params.set("claim", q.id);
     params.set("date", q.map_date);
     params.delete("lat"); params.delete("lon"); params.delete("zoom");
@@ -502,11 +524,12 @@
       div.innerHTML = html;
       // The legend scrolls rather than grow into the controls at the map's top (zoom, search, time bar).
       var body = div.querySelector(".kcm-legend-body");
-      var fit = function () { body.style.maxHeight = Math.max(120, self.map.getSize().y - 230) + "px"; };
+      // Open on a desktop, it keeps to the lower two fifths of the map's height.
+      var fit = function () { body.style.maxHeight = Math.max(100, Math.min(0.4 * self.map.getSize().y, self.map.getSize().y - 230)) + "px"; };
       fit();
       self.map.on("resize", fit);
       // On a narrow map (a phone) the legend starts folded: open, it would cover half the map.
-      if (self.map.getSize().x < 600) {
+      if (self.narrow) {
         div.classList.add("kcm-legend-closed");
         div.querySelector(".kcm-legend-title").setAttribute("aria-expanded", "false");
       }
@@ -558,7 +581,7 @@
         var open = div.classList.toggle("kcm-areas-closed") === false;
         toggle.setAttribute("aria-expanded", String(open));
       });
-      if (self.map.getSize().x < 600) {
+      if (self.narrow) {
         div.classList.add("kcm-areas-closed");
         toggle.setAttribute("aria-expanded", "false");
       }
@@ -671,14 +694,12 @@
     if (this.byId["captured_" + id]) selected.push("captured_" + id);
     this.searchInput.value = "";
     this.searchInput.parentNode.querySelector("ul").innerHTML = "";
-    this.map.setView([c[1], c[0]], Math.max(this.map.getZoom(), 12), { animate: false });
+    var zoom = Math.max(this.map.getZoom(), 12);
+    this.moveTo(Number(c[1].toFixed(4)), Number(c[0].toFixed(4)), zoom);
     var layers = this.state.layers.slice();
     if (layers.indexOf(entry.info.id) < 0) layers.push(entry.info.id);
-    this.apply({ date: this.state.date, layers: layers, selected: selected }, true);
-    this.reportedPlace = id;
-    this.reports = (this.reports || 0) + 1;
-    this.tag();
-    if (window.__GLOBAL_DATA__) this.tellComponent();
+    this.apply({ date: this.state.date, layers: layers, selected: selected });
+    this.change(L.extend({ place: id, claim: null, layers: layers }, this.shownView), true);
   };
 
   var addDays = function (iso, days) {
@@ -694,9 +715,10 @@
     var days = [];
     for (var day = timeline.start; day <= timeline.end; day = addDays(day, 1)) days.push(day);
     this.days = days;
-    var control = L.control({ position: "topright" });
+    var control = L.control({ position: this.narrow ? "topleft" : "topright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "kcm-time");
+      if (self.narrow) div.style.width = (self.map.getSize().x - 20) + "px";
       var ticks = Object.keys(timeline.key_dates || {}).map(function (d) {
         return "<option value='" + days.indexOf(d) + "' label='" + esc(timeline.key_dates[d]) + "'></option>";
       }).join("");
@@ -722,7 +744,7 @@
     this.playButton = div.querySelector(".kcm-time-play");
     this.keyDateSelect = div.querySelector(".kcm-time-keydate");
     this.keyDateSelect.addEventListener("change", function () {
-      if (self.keyDateSelect.value) self.setDate(self.keyDateSelect.value);
+      if (self.keyDateSelect.value) self.setDate(self.keyDateSelect.value, true);
     });
     this.keyDates = timeline.key_dates || {};
     this.timeRange.addEventListener("input", function () { self.setDate(self.days[Number(self.timeRange.value)]); });
@@ -749,74 +771,59 @@
     this.playButton.setAttribute("aria-pressed", String(Boolean(this.playing)));
   };
 
-  // A date chosen on the map: draw it now, then tell the dashboard (claims panel, share link).
-  Controller.prototype.setDate = function (day) {
+  // A date chosen on the map: draw it now, then tell whoever mounted the map. A key date is a deliberate
+  // change; a step, a drag or Play is not (it would flood the browser's history).
+  Controller.prototype.setDate = function (day, deliberate) {
     if (day === this.state.date) return;
-    this.pendingDate = day;
-    this.apply({ date: day, layers: this.state.layers, selected: this.state.selected }, true);
-    this.report(day);
+    this.apply({ date: day, layers: this.state.layers, selected: this.state.selected });
+    this.change({ date: day }, deliberate);
   };
 
-  // The share link follows at once; the server hears through streamlit-folium's own return value
-  // (`selected_tags`, which a moveend sends after its 250 ms debounce), so a fast scrub costs one rerun.
-  // What the map tells the dashboard rides in streamlit-folium's `selected_tags`: the view the dashboard last
-  // asked for (so that only a move made after it counts as the reader's), and the last day stepped here,
-  // numbered so that stepping back to an earlier day still reads as news.
-  Controller.prototype.tag = function () {
-    if (!window.__GLOBAL_DATA__) return;
-    var tags = [];
-    var v = this.requestedView;
-    if (v) tags.push("kcm-req:" + v.lat.toFixed(4) + "," + v.lon.toFixed(4) + "," + v.zoom);
-    if (this.reportedDate) tags.push("kcm-date:" + this.reportedDate + "#" + this.reports);
-    if (this.reportedPlace) tags.push("kcm-place:" + this.reportedPlace + "#" + this.reports);
-    window.__GLOBAL_DATA__.selected_tags = tags;
-  };
-
-  Controller.prototype.report = function (day) {
-    this.reports = (this.reports || 0) + 1;
-    this.reportedDate = day;
-    this.tag();
-    try {
-      var top = window.top;
-      var params = new URLSearchParams(top.location.search);
-      params.set("date", day);
-      top.history.replaceState(top.history.state, "", top.location.pathname + "?" + params.toString());
-    } catch (e) { /* not embedded in the dashboard (standalone export) */ }
-    if (window.__GLOBAL_DATA__) this.tellComponent();
-  };
-
-  // streamlit-folium sends the map's value (with our tags) from its moveend listener, onMapMove. Firing a
-  // whole moveend would also make every renderer re-project and redraw every shape (over 100 ms a step with
-  // thousands of shapes), so only that listener is called; if it is not found (another streamlit-folium),
-  // the event is fired as before.
-  Controller.prototype.tellComponent = function () {
-    var map = this.map, listeners = (map._events && map._events.moveend) || [], told = false;
-    listeners.forEach(function (listener) {
-      if (listener.fn && listener.fn.name === "onMapMove") {
-        listener.fn.call(listener.ctx || map, { type: "moveend", target: map });
-        told = true;
-      }
+  // A popup fits the map's free area: no wider than the map, no taller than the room between the controls at
+  // its top and bottom (scrolling beyond), and panned clear of them. The legend and the chart fold while it
+  // is open (they come back when it closes), so that neither covers it.
+  Controller.prototype.fitPopup = function (popup) {
+    var container = this.map.getContainer(), size = this.map.getSize();
+    this.folded = [];
+    Array.prototype.forEach.call(container.querySelectorAll(".kcm-legend, .kcm-areas"), function (box) {
+      var closed = box.classList.contains("kcm-legend") ? "kcm-legend-closed" : "kcm-areas-closed";
+      if (!box.classList.contains(closed)) { box.classList.add(closed); this.folded.push([box, closed]); }
+    }, this);
+    var frame = container.getBoundingClientRect(), top = 0, bottom = 0;
+    Array.prototype.forEach.call(container.querySelectorAll(".leaflet-top .leaflet-control"), function (control) {
+      top = Math.max(top, control.getBoundingClientRect().bottom - frame.top);
     });
-    if (!told) map.fire("moveend");
+    Array.prototype.forEach.call(container.querySelectorAll(".leaflet-bottom .leaflet-control"), function (control) {
+      bottom = Math.max(bottom, frame.bottom - control.getBoundingClientRect().top);
+    });
+    var options = popup.options;
+    options.maxWidth = Math.max(160, Math.min(320, size.x - 40));
+    options.minWidth = Math.min(200, options.maxWidth);
+    options.maxHeight = Math.max(140, size.y - top - bottom - 40);
+    options.autoPanPaddingTopLeft = L.point(10, top + 8);
+    options.autoPanPaddingBottomRight = L.point(10, bottom + 8);
+    popup.update();
+    container.setAttribute("data-kcm-popup-room", [Math.round(top), Math.round(bottom)].join(","));
+  };
+
+  Controller.prototype.unfoldCorners = function () {
+    (this.folded || []).forEach(function (pair) { pair[0].classList.remove(pair[1]); });
+    this.folded = [];
+  };
+
+  // The map goes, with everything the controller started (Play's timer).
+  Controller.prototype.destroy = function () {
+    if (this.playing) { clearInterval(this.playing); this.playing = null; }
+    var list = window.KCM.controllers, i = list.indexOf(this);
+    if (i >= 0) list.splice(i, 1);
+    if (window.KCM.controller === this) window.KCM.controller = list[list.length - 1] || null;
+    this.map.remove();
   };
 
   // Show the state of a day: add what appears, remove what goes, restyle what changes status.
-  Controller.prototype.apply = function (state, local) {
+  Controller.prototype.apply = function (state) {
     var started = performance.now();
-    var day = state.date;
-    if (!local && this.pendingDate !== null) {
-      // The server's state may predate the last step taken on the map: keep the map's date until it echoes.
-      if (day === this.pendingDate) this.pendingDate = null; else day = this.state.date;
-    }
-    this.state = { date: day, layers: state.layers || [], selected: state.selected || [] };
-    // The view moves only when the dashboard asks for a new one (a share link, a chosen claim), so that a
-    // pan the dashboard has not heard of yet is never undone by a state sent before it.
-    var view = state.view;
-    if (view && JSON.stringify(view) !== JSON.stringify(this.requestedView)) {
-      this.requestedView = view;
-      this.tag();  // before the move: the report the move causes says it was made at this requested view
-      this.map.setView([view.lat, view.lon], view.zoom, { animate: false });
-    }
+    this.state = { date: state.date, layers: state.layers || [], selected: state.selected || [] };
     var wanted = {};
     this.state.layers.forEach(function (id) { wanted[id] = true; });
     var visible = 0, toggled = false;
@@ -871,18 +878,14 @@
   window.KCM = {
     esc: esc,
     statusOn: statusOn,
-    init: function (map, options) {
+    Controller: Controller,
+    // The controller of a Leaflet map (static/kcm/map-component.js makes it; tests and the benchmark read it).
+    controllers: [],
+    make: function (map, options) {
       var controller = new Controller(map, window.KCM_DATA, options);
-      map._kcm = controller;
+      window.KCM.controllers.push(controller);
       window.KCM.controller = controller;
-      if (options && options.state) controller.apply(options.state);
-      if (controller.lod) controller.refine();
       return controller;
-    },
-    // Called by the small script the dashboard sends on every change of date, layers or selection.
-    apply: function (map, state) {
-      var controller = (map && map._kcm) || window.KCM.controller;
-      return controller ? controller.apply(state) : 0;
     }
   };
 })();

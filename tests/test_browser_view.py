@@ -1,0 +1,339 @@
+"""The map as one component of the page, in a real browser: one owner of the view, Back and Forward, reports
+lost or reordered on the wire, popups that fit, claim links that select, and the phone layout.
+
+One `streamlit run app.py` serves the module; each test takes a fresh browser context in which any request
+that would leave this machine is aborted. Waits are on conditions only.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from browser_support import REPO_ROOT, block_outside_requests, streamlit_server
+from geo import areas, claims as claims_mod, layers as layers_mod, mapdata, mapview, settlements, state
+from geo import view as view_mod
+
+pytestmark = pytest.mark.browser
+
+FIRST_LOAD_MS = 60_000
+STEP_MS = 20_000
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+DAY = ".st-key-day"
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with streamlit_server(REPO_ROOT / "app.py") as url:
+        yield url
+
+
+@pytest.fixture
+def context(chromium):
+    made = []
+
+    def make(viewport=DESKTOP):
+        ctx = chromium.new_context(viewport=viewport)
+        ctx.kcm_blocked = block_outside_requests(ctx)
+        ctx.kcm_errors = []
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        assert ctx.kcm_blocked == [], ctx.kcm_blocked
+        assert ctx.kcm_errors == [], ctx.kcm_errors
+        ctx.close()
+
+
+def open_page(ctx, url: str):
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
+    page.goto(url)
+    page.locator(".leaflet-container[data-kcm-date]").wait_for(state="attached", timeout=FIRST_LOAD_MS)
+    return page
+
+
+def query(page) -> dict:
+    return dict(parse_qsl(urlsplit(page.url).query))
+
+
+# Where the map, the page and the address all say the same day: the view has one owner.
+AGREE = """(day) => {
+  const map = document.querySelector(".leaflet-container");
+  const shown = document.querySelector(".st-key-day");
+  const element = document.querySelector(".kcm-map");
+  const address = new URLSearchParams(location.search).get("date");
+  const spoken = new Date(day + "T00:00:00Z").toLocaleDateString("en-GB", {day: "2-digit", month: "long", year: "numeric", timeZone: "UTC"});
+  return map && shown && map.getAttribute("data-kcm-date") === day && address === day &&
+    shown.innerText.includes(spoken) && element.getAttribute("data-kcm-ack") === element.getAttribute("data-kcm-seq");
+}"""
+
+
+def wait_agree(page, day: str, timeout: float = STEP_MS) -> None:
+    try:
+        page.wait_for_function(AGREE, arg=day, timeout=timeout)
+    except Exception as exc:
+        state = page.evaluate("""() => ({address: location.search, map: document.querySelector('.leaflet-container').getAttribute('data-kcm-date'),
+            page: document.querySelector('.st-key-day').innerText, seq: document.querySelector('.kcm-map').getAttribute('data-kcm-seq'),
+            ack: document.querySelector('.kcm-map').getAttribute('data-kcm-ack')})""")
+        raise AssertionError(f"map, page and address do not all say {day}: {state}") from exc
+
+
+def map_centre(page) -> tuple[float, float, int]:
+    return tuple(page.evaluate("() => { const m = KCM.controller.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"))
+
+
+# ------------------------------------------------------------------------------------ history and the wire
+
+def test_back_and_forward_walk_through_deliberate_changes_and_not_through_steps(context, base_url):
+    page = open_page(context(), base_url + "/?date=2020-11-09")
+    wait_agree(page, "2020-11-09")
+    start_length = page.evaluate("history.length")
+    page.locator(".kcm-time-keydate").select_option("2020-10-20")  # a key date: an entry
+    wait_agree(page, "2020-10-20")
+    for _ in range(4):  # steps: no entries
+        page.locator(".kcm-time-next").click()
+    wait_agree(page, "2020-10-24")
+    assert page.evaluate("history.length") == start_length + 1
+    page.locator(".st-key-claim_c16 button").click()  # a claim beside the map: an entry, with its date and fit
+    wait_agree(page, "2020-11-20")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('claim') === 'c16'", timeout=STEP_MS)
+    fitted = query(page)
+    assert page.evaluate("history.length") == start_length + 2 and fitted["zoom"] != "9"
+
+    page.go_back()
+    wait_agree(page, "2020-10-24")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('claim')", timeout=STEP_MS)
+    page.locator(".st-key-selected_claim").wait_for(state="detached", timeout=STEP_MS)
+    assert map_centre(page)[2] == 9
+    page.go_back()
+    wait_agree(page, "2020-11-09")
+    page.go_forward()
+    wait_agree(page, "2020-10-24")
+    page.go_forward()
+    wait_agree(page, "2020-11-20")
+    page.locator(".st-key-selected_claim").get_by_text("c16").wait_for(timeout=STEP_MS)
+    page.wait_for_function("""([lat, lon, zoom]) => { const m = KCM.controller.map, c = m.getCenter();
+        return m.getZoom() === zoom && Math.abs(c.lat - lat) < 1e-3 && Math.abs(c.lng - lon) < 1e-3; }""",
+                           arg=[float(fitted["lat"]), float(fitted["lon"]), int(fitted["zoom"])], timeout=STEP_MS)
+
+
+REPORT = re.compile(rb'"seq":(\d+),"query"')
+
+
+class Wire:
+    """The page's websocket to Streamlit, routed through the test: reports of the map can be dropped or held."""
+
+    def __init__(self, page):
+        self.drop_next = 0
+        self.hold_next = 0
+        self.held: list = []
+        self.dropped: list[int] = []
+        self.forwarded: list[int] = []
+        self.server = None
+        self.runs_finished = 0
+        page.route_web_socket(re.compile(r"/_stcore/stream"), self.route)
+
+    def route(self, ws):
+        server = ws.connect_to_server()
+        self.server = server
+
+        def from_page(message):
+            found = REPORT.search(message) if isinstance(message, bytes) else None
+            if found and self.drop_next:
+                self.drop_next -= 1
+                self.dropped.append(int(found.group(1)))
+                return
+            if found and self.hold_next:
+                self.hold_next -= 1
+                self.held.append((int(found.group(1)), message))
+                return
+            if found:
+                self.forwarded.append(int(found.group(1)))
+            server.send(message)
+
+        def from_server(message):
+            if isinstance(message, bytes):
+                with contextlib.suppress(Exception):  # not a ForwardMsg: forwarded all the same
+                    if ForwardMsg.FromString(message).WhichOneof("type") == "script_finished":
+                        self.runs_finished += 1
+            ws.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(from_server)
+
+    def release(self):
+        for seq, message in self.held:
+            self.forwarded.append(seq)
+            self.server.send(message)
+        self.held = []
+
+
+def until(page, condition, timeout_s: float = STEP_MS / 1000) -> None:
+    """Wait for a condition on the test's side of the wire, letting the page's events run meanwhile."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(20)  # hands control to Playwright's event loop: the wire's handlers run
+
+
+def test_a_lost_report_is_sent_again_and_the_page_catches_up(context, base_url):
+    ctx = context()
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
+    wire = Wire(page)
+    page.goto(base_url + "/?date=2020-11-09")
+    wait_agree(page, "2020-11-09", timeout=FIRST_LOAD_MS)
+    wire.drop_next = 1
+    page.locator(".kcm-time-next").click()
+    page.wait_for_function("() => document.querySelector('.leaflet-container').getAttribute('data-kcm-date') === '2020-11-10'")
+    wait_agree(page, "2020-11-10")  # after the map sent it again
+    assert wire.dropped == [1] and 1 in wire.forwarded
+
+
+def test_a_late_report_arriving_after_a_newer_one_changes_nothing(context, base_url):
+    ctx = context()
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
+    wire = Wire(page)
+    page.goto(base_url + "/?date=2020-11-09")
+    wait_agree(page, "2020-11-09", timeout=FIRST_LOAD_MS)
+    wire.hold_next = 1
+    page.locator(".kcm-time-next").click()  # report 1 (10 Nov) is held on the wire
+    until(page, lambda: wire.held)  # its debounced send went out and is held
+    page.locator(".kcm-time-next").click()  # report 2 (11 Nov) goes through
+    wait_agree(page, "2020-11-11")
+    finished = wire.runs_finished
+    wire.release()  # report 1 arrives late
+    until(page, lambda: wire.runs_finished > finished)  # the server has run with it
+    wait_agree(page, "2020-11-11")
+    assert [seq for seq in wire.forwarded if seq in (1, 2)] == [2, 1]
+
+
+# ------------------------------------------------------------------------------------------ popups
+
+def popup_fits(page) -> dict:
+    return page.evaluate("""() => {
+      const map = document.querySelector(".leaflet-container").getBoundingClientRect();
+      const popup = document.querySelector(".leaflet-popup");
+      if (!popup) return {open: false};
+      const box = popup.querySelector(".leaflet-popup-content-wrapper").getBoundingClientRect();
+      const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      const covering = [...document.querySelectorAll(".leaflet-control")].filter(c => overlaps(c.getBoundingClientRect(), box))
+        .map(c => c.className);
+      return {open: true, inside: box.left >= map.left - 1 && box.right <= map.right + 1 && box.top >= map.top - 1 &&
+                                  box.bottom <= map.bottom + 1,
+              narrowEnough: box.width <= window.innerWidth, covering, height: box.height, width: box.width};
+    }""")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("feature", ["hadrut-khojavend", "lachin_corridor", "ceded_kalbajar"])
+def test_popups_stay_inside_the_map_clear_of_its_controls(context, base_url, viewport, feature):
+    page = open_page(context(viewport), base_url + "/?date=2020-11-24")
+    page.locator(".kcm-map").scroll_into_view_if_needed()
+    page.evaluate("(id) => KCM.controller.byId[id].layer.openPopup()", feature)
+    page.locator(f".kcm-pop[data-feature='{feature}']").wait_for(timeout=STEP_MS)
+    page.wait_for_function("() => !document.querySelector('.kcm-pop-loading')", timeout=STEP_MS)
+    try:
+        page.wait_for_function("""() => { const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+            const box = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+            const clear = [...document.querySelectorAll('.leaflet-control')].every(c => { const r = c.getBoundingClientRect();
+              return !(r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom); });
+            return clear && box.top >= map.top - 1 && box.bottom <= map.bottom + 1 && box.left >= map.left - 1 &&
+              box.right <= map.right + 1; }""", timeout=STEP_MS)
+    except Exception as exc:
+        raise AssertionError(f"the popup of {feature} does not fit: {popup_fits(page)}") from exc
+    fit = popup_fits(page)
+    assert fit["narrowEnough"] and fit["covering"] == []
+    # It scrolls rather than grow: its content is no taller than the room it was given.
+    assert page.evaluate("() => { const c = document.querySelector('.leaflet-popup-content'); return c.scrollHeight >= c.clientHeight; }")
+    page.locator(".leaflet-popup-close-button").click()
+    if viewport is DESKTOP:  # the legend folded for the popup comes back when it closes
+        page.locator(".kcm-legend:not(.kcm-legend-closed)").wait_for(timeout=STEP_MS)
+
+
+def test_a_claim_link_in_a_popup_selects_the_claim_in_the_page(context, base_url):
+    page = open_page(context(), base_url + "/?date=2020-11-24")
+    before = page.evaluate("history.length")
+    page.evaluate("() => KCM.controller.byId['lachin_corridor'].layer.openPopup()")
+    link = page.locator(".kcm-pop a.kcm-claim-link[data-claim='c16']")
+    link.wait_for(timeout=STEP_MS)
+    assert "claim=c16" in link.get_attribute("href")  # for a reader who opens it in a new tab
+    link.click()
+    wait_agree(page, "2020-11-20")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('claim') === 'c16'", timeout=STEP_MS)
+    page.locator(".st-key-selected_claim").get_by_text("c16").wait_for(timeout=STEP_MS)
+    page.wait_for_function("() => document.querySelector('.leaflet-container').getAttribute('data-kcm-selected').split(',').includes('lachin_corridor')",
+                           timeout=STEP_MS)
+    assert page.url.startswith(base_url + "/?")  # the same page, not the component's own index.html
+    assert page.evaluate("history.length") == before + 1
+
+
+def export_file(tmp_path, date="2020-11-24") -> str:
+    loaded = layers_mod.load_layers()
+    base = layers_mod.load_base()
+    claims = claims_mod.with_groups_expanded(claims_mod.load_claims(), loaded)
+    records = settlements.load()
+    full = mapdata.bundle(loaded, base, claims, records.sources, areas.series(areas.pieces(loaded, base["cells"])),
+                          records.settlements)
+    listed = [{"id": c.id, "quote": c.quote, "verdict": c.verdict, "reason": c.reason, "map_date": c.map_date,
+               "features": list(c.features), "layers": list(c.layers)} for c in claims.itertuples()]
+    view = view_mod.DEFAULT.replace(date=state.parse_date(date))
+    page = mapview.standalone_html(mapdata.runtime_script(mapdata.to_script(full)), view, [], listed)
+    path = tmp_path / "export.html"
+    path.write_text(page, encoding="utf-8")
+    return path.as_uri()
+
+
+def test_a_claim_link_in_the_exported_file_selects_the_claim_in_place(context, tmp_path):
+    ctx = context()
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
+    page.goto(export_file(tmp_path))
+    page.locator(".leaflet-container[data-kcm-date='2020-11-24']").wait_for(state="attached", timeout=STEP_MS)
+    page.evaluate("() => KCM.controller.byId['lachin_corridor'].layer.openPopup()")
+    page.locator(".kcm-pop a.kcm-claim-link[data-claim='c16']").click()
+    page.locator(".leaflet-container[data-kcm-claim='c16'][data-kcm-date='2020-11-20']").wait_for(state="attached",
+                                                                                                   timeout=STEP_MS)
+    box = page.locator(".kcm-claim-box")
+    assert "c16" in box.inner_text() and box.is_visible()
+    assert page.evaluate("location.hash") == "#claim=c16" and page.url.startswith("file://")
+    assert "lachin_corridor" in page.locator(".leaflet-container").get_attribute("data-kcm-selected").split(",")
+    # The file reopens at the claim.
+    page.reload()
+    page.locator(".leaflet-container[data-kcm-claim='c16'][data-kcm-date='2020-11-20']").wait_for(state="attached",
+                                                                                                   timeout=STEP_MS)
+    box.locator(".kcm-claim-close").click()
+    page.locator(".leaflet-container[data-kcm-claim='']").wait_for(state="attached", timeout=STEP_MS)
+
+
+# ------------------------------------------------------------------------------------------ the phone
+
+def test_the_phone_layout(context, base_url):
+    page = open_page(context(PHONE), base_url + "/?date=2020-11-24")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing scrolls sideways
+    assert page.locator(".kcm-legend").get_attribute("class").split().count("kcm-legend-closed") == 1
+    boxes = page.evaluate("""() => Object.fromEntries([['map', '.leaflet-container'], ['zoom', '.leaflet-control-zoom'],
+        ['time', '.kcm-time'], ['attribution', '.leaflet-control-attribution'], ['search', '.kcm-search']]
+        .map(([k, s]) => [k, document.querySelector(s).getBoundingClientRect().toJSON()]))""")
+    map_box, zoom, time_bar, attribution = boxes["map"], boxes["zoom"], boxes["time"], boxes["attribution"]
+    assert time_bar["top"] >= zoom["bottom"]  # below the zoom buttons
+    assert time_bar["width"] >= map_box["width"] - 30 and time_bar["right"] <= map_box["right"]  # spans the map
+    assert time_bar["bottom"] <= attribution["top"] and boxes["search"]["top"] >= time_bar["bottom"]
+    # "Show on map" below the map brings the map into view.
+    button = page.locator(".st-key-claim_c16 button")
+    button.scroll_into_view_if_needed()
+    assert page.locator(".kcm-map").bounding_box()["y"] + 200 < 0  # the map is out of sight above
+    button.click()
+    page.wait_for_function("() => { const r = document.querySelector('.kcm-map').getBoundingClientRect();"
+                           " return r.top > -5 && r.top < window.innerHeight / 3; }", timeout=STEP_MS)
+    wait_agree(page, "2020-11-20")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
