@@ -104,15 +104,19 @@ def change_view(view: view_mod.View, push: bool = True) -> None:
 
 
 def notify_bad_link() -> None:
-    """Say which link parameters could not be used, and what is shown instead (when the session opens)."""
-    if "synced" in st.session_state:
-        return
-    try:
-        data = load()
-    except GeoError:
-        return  # the page itself reports the broken data
-    for notice in view_mod.from_query(st.query_params.to_dict(), claim_ids=data["claim_ids"],
-                                      place_ids=data["place_ids"])[1]:
+    """Say which link parameters could not be used, and what is shown instead: on every run until the reader
+    changes the view the link opened (the map page draws itself in two runs, and a layer toggle reruns it)."""
+    if "link_notices" not in st.session_state:
+        try:
+            data = load()
+        except GeoError:
+            return  # the page itself reports the broken data
+        st.session_state.link_notices = view_mod.from_query(
+            st.query_params.to_dict(), claim_ids=data["claim_ids"], place_ids=data["place_ids"])[1]
+    opened = st.session_state.get("synced")
+    if opened is not None and (opened.rev, opened.ack) != (0, 0):
+        return  # the view has changed since the link opened it
+    for notice in st.session_state.link_notices:
         st.warning(md_escape(notice), icon=":material/link_off:")
 
 

@@ -112,12 +112,15 @@ def selected_place(view):
 @st.fragment
 def timeline_map_and_claims():
     on_report()
+    if map_component.painted() and not st.session_state.get("map_painted"):
+        # The map has drawn its first frame: now the rest of the page (see "The page's first run" below).
+        st.session_state.map_painted = True
+        st.rerun(scope="app")
     if st.session_state.pop("full_rerun", False):
         st.rerun(scope="app")
     synced = common.synced()
     view = synced.view
     selected = selected_features(view)
-    day_state = state.state_on(data["features"], view.date, view.layers)
 
     # The date has one control, the time bar on the map: a step is drawn in the browser at once and the page
     # hears of it afterwards (on_report). A Streamlit slider here would make every step a rerun.
@@ -127,8 +130,12 @@ def timeline_map_and_claims():
 
     map_column, claims_column = st.columns([3, 1.25])
     with map_column:
-        # First in the page's run: nothing else delays the map's first paint.
-        map_component.timeline_map(bundle["url"], synced, selected, height=MAP_HEIGHT, on_report=on_report)
+        map_component.timeline_map(bundle["url"], synced, selected, height=MAP_HEIGHT, on_report=on_report,
+                                   on_painted=lambda: None)
+    if not st.session_state.get("map_painted"):
+        return
+    day_state = state.state_on(data["features"], view.date, view.layers)
+    with map_column:
         st.caption("Step through the days with the time bar on the map (drag it, use the arrow keys, or Play), or "
                    "jump to a key date from its list. The chart at the map's corner shows the area each side held, day by "
                    "day, with the day marked. Dashed outlines are approximate; pale fills are pending "
@@ -214,11 +221,15 @@ def opening_view():
         fitted = claim_view(opened, opened.claim)
         if "date" in st.query_params:
             fitted = fitted.replace(date=opened.date)
-        common.set_synced(common.synced().changed_here(fitted, push=False))
+        common.set_synced(viewsync.Synced(view=fitted))  # still the view the link opened
 
 
+# The page's first run draws the title, the day and the map only. The claims, the exports and the sidebar's
+# widgets follow in the run after the map reports its first painted frame: each of them loads and lays out
+# code of Streamlit's own that would otherwise hold the map's first paint back (about 0.6 s here).
 opening_view()
 title = st.empty()  # above the map, written after it: the map's element goes out first
 timeline_map_and_claims()
-sidebar(common.view_from_link())
+if st.session_state.get("map_painted"):
+    sidebar(common.view_from_link())
 title.markdown("#### Nagorno-Karabakh, 27 Sep - 1 Dec 2020: the war, the ceasefire of 10 Nov and the handovers")

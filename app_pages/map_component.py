@@ -2,7 +2,8 @@
 
 The component is mounted in the page itself, not in an iframe. Its module (static/kcm/component-loader.js)
 loads the map's runtime once and hands each run's data to KCM.mount (static/kcm/map-component.js); the map
-reports what the reader changes in one state value, `report`, which geo.viewsync folds into the session's view.
+reports what the reader changes in one state value, `report`, which geo.viewsync folds into the session's view,
+and sets `painted` once it has drawn its first frame.
 """
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ def report() -> dict | None:
     return state.get("report") if state is not None else None
 
 
-def timeline_map(runtime_url: str, synced: viewsync.Synced, selected: list[str], *, height: int, on_report) -> None:
+def painted() -> bool:
+    """Whether the map has said it drew its first frame (or could not load: the page must go on)."""
+    state = st.session_state.get(KEY)
+    return bool(state is not None and state.get("painted"))
+
+
+def timeline_map(runtime_url: str, synced: viewsync.Synced, selected: list[str], *, height: int, on_report,
+                 on_painted) -> None:
     """Mount the map: the runtime's address, folium's shell for the base map, the view and its counters."""
     view = synced.view
     _timeline_map(
@@ -34,4 +42,5 @@ def timeline_map(runtime_url: str, synced: viewsync.Synced, selected: list[str],
               "offline": view.base not in mapview.TILES, "attribution": mapview.ATTRIBUTION,
               **viewsync.component_data(synced, selected)},
         on_report_change=on_report,
+        on_painted_change=on_painted,
     )

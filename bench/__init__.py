@@ -2,8 +2,9 @@
 
 Starts the dashboard (and a naive single-map page, the floor pages, and the dashboard on 100x data) on
 localhost, drives Debian's headless Chromium through Playwright, and measures cold load (against two floors: an
-empty Streamlit page, and the dashboard's map alone in Streamlit), timeline steps on the map's own time bar,
-blank time, bytes, server memory, and at 100x data the bytes the map fetches and the zoom into full detail.
+empty Streamlit page, and the dashboard's map component alone in Streamlit), timeline steps on the map's own time
+bar, blank time, bytes, server memory, and at 100x data the bytes the map fetches and the zoom into full detail.
+The map is a component in the page's own document (no iframe); only the naive page's map is in an iframe.
 Modules:
 
 - cli: arguments, the order of the runs, the table and the JSON

@@ -1,11 +1,11 @@
-"""The floor pages of `python -m bench`: how much of the dashboard's cold load is Streamlit's and streamlit-folium's.
+"""The floor pages of `python -m bench`: how much of the dashboard's cold load is Streamlit's, and the map's alone.
 
 `?floor=empty` (the default): an empty Streamlit page, one line of text (bench.probes.FLOOR_TEXT, which the
 benchmark's probe waits for) and nothing else.
-`?floor=map`: a page whose only element is the dashboard's own map, made and handed to st_folium exactly as
-app_pages/map.py does (the same cached loaders of app_pages/common.py, the same runtime script under
-/app/static/generated/, the same key, height, width and returned objects), at the view of the link's `date`,
-`layers`, ... (no selection). No sidebar, no slider, no claims, no other widget.
+`?floor=map`: a page whose only element is the dashboard's own map, mounted exactly as app_pages/map.py mounts it
+(app_pages.map_component.timeline_map: the same component, the same cached loaders of app_pages/common.py, the
+same runtime script under /app/static/generated/, the same key and height), at the view of the link's `date`,
+`layers`, ... (no selection; its reports are not acted on). No sidebar, no claims, no other widget.
 
 Neither calls st.set_page_config: the default centred layout makes the map about as wide as the dashboard's map
 column. Run it with `streamlit run` from the repository root beside the repository's static/ folder (bench.servers
@@ -20,18 +20,10 @@ from bench.probes import FLOOR_TEXT
 MAP_HEIGHT = 620  # app_pages/map.py's
 
 if st.query_params.get("floor", "empty") == "map":
-    from streamlit_folium import st_folium
-
-    from app_pages import common
-    from geo import mapview
+    from app_pages import common, map_component
 
     bundle = common.map_bundle()
-    view = common.view_from_link()
-    st_folium(
-        mapview.timeline_map(bundle["url"], view.base),
-        key="map", height=MAP_HEIGHT, use_container_width=True,
-        feature_group_to_add=mapview.state_update(view, []),
-        returned_objects=["center", "zoom", "selected_tags"],
-    )
+    map_component.timeline_map(bundle["url"], common.synced(), [], height=MAP_HEIGHT, on_report=lambda: None,
+                               on_painted=lambda: None)
 else:
     st.text(FLOOR_TEXT)

@@ -96,5 +96,5 @@ def describe(browser=None) -> dict:
         "os": _os(),
         "python": platform.python_version(),
         "chromium": browser.version if browser is not None else None,
-        "packages": {name: _version(name) for name in ("streamlit", "streamlit-folium", "folium", "playwright")},
+        "packages": {name: _version(name) for name in ("streamlit", "folium", "playwright")},
     }

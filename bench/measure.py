@@ -16,19 +16,12 @@ from geo.catalog import LAYER_IDS
 LOAD_DONE = "() => window.__kb && window.__kb.paint !== null"
 TEXT_DONE = "() => window.__kbText && window.__kbText.paint !== null"
 ZOOM_DONE = "() => window.__kbZoom && window.__kbZoom.paint !== null"
-MAP_DRAWN = """([sel, date]) => {
-  const f = document.querySelector(sel);
-  let d = null;
-  try { d = f && f.contentDocument; } catch (e) { d = null; }
-  const c = d && d.querySelector(".leaflet-container");
-  return !!(c && c.getAttribute("data-kcm-date") === date && (/*DRAWN*/)(c) > 0);
-}""".replace("/*DRAWN*/", probes.DRAWN)
 NO_LOD = "n/a: the map has no levels of detail"
 
 
 def generated_urls(page) -> list[str]:
-    """Every file the map's iframe on `page` loaded from /app/static/generated/ (probes.GENERATED_URLS)."""
-    return page.evaluate(probes.GENERATED_URLS, [probes.MAP_IFRAME, probes.GENERATED_PATH])
+    """Every file `page` (and its same-origin iframes) loaded from /app/static/generated/ (probes.GENERATED_URLS)."""
+    return page.evaluate(probes.GENERATED_URLS, probes.GENERATED_PATH)
 
 
 def view_url(base_url: str, date: str, **extra: str) -> str:
@@ -38,7 +31,16 @@ def view_url(base_url: str, date: str, **extra: str) -> str:
 
 
 def wait_map(page, date: str, timeout_ms: float) -> None:
-    page.wait_for_function(MAP_DRAWN, arg=[probes.MAP_IFRAME, date], timeout=timeout_ms, polling=100)
+    """Until the map (in the page, or in the naive page's iframe) says `date` with features drawn."""
+    page.wait_for_function(probes.MAP_DRAWN, arg=date, timeout=timeout_ms, polling=100)
+
+
+def map_state(page) -> dict:
+    """What the page shows of the map (probes.MAP_STATE), or the error asking for it."""
+    try:
+        return page.evaluate(probes.MAP_STATE)
+    except Exception as exc:  # noqa: BLE001 - only for a message
+        return {"error": str(exc).splitlines()[0]}
 
 
 def settle(page, ws: WsFrames, mark: int, quiet_s: float, cap_s: float) -> bool:
@@ -52,6 +54,16 @@ def settle(page, ws: WsFrames, mark: int, quiet_s: float, cap_s: float) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- cold load
+def _map_delta_at(page, ws: WsFrames) -> float | None:
+    """When (page clock) the first websocket message carrying the map's delta arrived: the page's arrival times
+    (probes.WS_TIMES) matched by position with the frames Playwright reports, which say what each one is."""
+    index = next((i for i, f in enumerate(ws.frames) if f.is_map), None)
+    if index is None:
+        return None
+    times = page.evaluate("() => window.__kbWs || []")
+    return times[index] if index < len(times) else None
+
+
 def cold_load(browser, url: str, timeout_ms: float, *, date: str | None = None, text: str | None = None,
               weigh: bool = True, zoom: tuple[float, float, int] | None = None,
               zoom_timeout_ms: float = 60_000) -> dict:
@@ -65,7 +77,8 @@ def cold_load(browser, url: str, timeout_ms: float, *, date: str | None = None, 
     measures the zoom into full detail on the loaded map (zoom_in)."""
     if (date is None) == (text is None):
         raise ValueError("cold_load needs either date (a map page) or text (a page without a map)")
-    init = probes.load_probe(date) if date is not None else probes.text_probe(text)
+    # A map page also records its websocket messages' arrival (probes.WS_TIMES): when the map's delta came.
+    init = probes.load_probe(date) + probes.WS_TIMES if date is not None else probes.text_probe(text)
     context = new_context(browser, init_script=init)
     try:
         page = context.new_page()
@@ -73,7 +86,12 @@ def cold_load(browser, url: str, timeout_ms: float, *, date: str | None = None, 
         ws = WsFrames(page)
         started = time.monotonic()
         page.goto(url, wait_until="commit", timeout=timeout_ms)
-        page.wait_for_function(LOAD_DONE if date is not None else TEXT_DONE, timeout=timeout_ms, polling=50)
+        try:
+            page.wait_for_function(LOAD_DONE if date is not None else TEXT_DONE, timeout=timeout_ms, polling=50)
+        except PlaywrightTimeout:
+            shown = map_state(page) if date is not None else {}
+            raise RuntimeError(f"the first paint did not come within {timeout_ms / 1000:.0f} s"
+                               + (f"; the page shows {shown}" if shown else "")) from None
         wall_ms = (time.monotonic() - started) * 1000
         record = page.evaluate("() => window.__kb.result()" if date is not None else "() => window.__kbText")
         navigation = page.evaluate("""() => { const n = performance.getEntriesByType("navigation")[0];
@@ -93,12 +111,16 @@ def cold_load(browser, url: str, timeout_ms: float, *, date: str | None = None, 
         }
         if date is not None:
             generated, generated_requests = http.bytes_under(probes.GENERATED_PATH)
+            runtime = page.evaluate(probes.RUNTIME_AT, probes.GENERATED_PATH)
             out.update({
-                "iframe_ms": record["frameAt"], "leaflet_ms": record["containerAt"], "features": record["features"],
+                "map_delta_ms": _map_delta_at(page, ws), "runtime_start_ms": runtime["start"] if runtime else None,
+                "mount_ms": record["containerAt"], "iframe_ms": record["frameAt"], "map_in_iframe": record["inFrame"],
+                "runtime_ms": runtime["end"] if runtime else None, "features": record["features"],
+                "container_swaps": record["containerSwaps"],
                 "apply_ms": record["applyMs"], "generated_bytes_to_paint": generated_at_paint,
                 "generated_bytes": generated if weigh else None,
                 "generated_requests": generated_requests if weigh else None,
-                "lod": page.evaluate(LOD_NOW, probes.MAP_IFRAME),
+                "lod": page.evaluate(probes.LOD_NOW),
             })
         if zoom:
             zoomed_at = time.monotonic()
@@ -117,15 +139,6 @@ def cold_load(browser, url: str, timeout_ms: float, *, date: str | None = None, 
         context.close()
 
 
-LOD_NOW = """(sel) => {
-  const f = document.querySelector(sel);
-  let d = null;
-  try { d = f && f.contentDocument; } catch (e) { d = null; }
-  const c = d && d.querySelector(".leaflet-container");
-  return c ? c.getAttribute("data-kcm-lod") : null;
-}"""
-
-
 def zoom_in(page, http: HttpBytes, lat: float, lon: float, level: int, timeout_ms: float) -> dict:
     """On a drawn map: from the call of map.setZoom(level) (centred on lat, lon; a zoom further in if the map's
     data say level 2 starts there) to the container saying data-kcm-lod == "2" (probes.ZOOM_IN), and the bytes
@@ -133,7 +146,7 @@ def zoom_in(page, http: HttpBytes, lat: float, lon: float, level: int, timeout_m
 
     Skipped, with {"skipped": NO_LOD}, when the container has no data-kcm-lod."""
     mark = http.mark()
-    started = page.evaluate(probes.ZOOM_IN, [probes.MAP_IFRAME, lat, lon, level])
+    started = page.evaluate(probes.ZOOM_IN, [lat, lon, level])
     if started.get("error"):
         raise RuntimeError(f"zoom in: {started['error']}")
     if started.get("lod") is None:
@@ -203,8 +216,10 @@ def plan(steps: int, ranges: list[tuple[str, str, str]]) -> list[tuple[str, list
 
 def _split(record: dict, frames, times: list[float]) -> dict:
     """Where a step's time goes, from the arrival (page clock) of its websocket messages: the first one (the
-    server has started the rerun), the one carrying the map, and the end of the run. Empty if the page and
-    Playwright do not agree on the messages."""
+    server has started the rerun), the one carrying the map, and the end of the run; and, when the map's message
+    came before the map showed the day (the naive page: the server draws the step), from it to the map. On the
+    dashboard a step is drawn before the server hears of it: its map message is the rerun's echo. Empty if the
+    page and Playwright do not agree on the messages."""
     if len(times) != len(frames) or not frames or record["key"] is None:
         return {}
     key = record["key"]
@@ -214,7 +229,7 @@ def _split(record: dict, frames, times: list[float]) -> dict:
             out["map_message_ms"] = at - key
         if frame.kind == "script_finished" and "run_finished_ms" not in out:
             out["run_finished_ms"] = at - key
-    if "map_message_ms" in out:
+    if "map_message_ms" in out and record["done"] - key >= out["map_message_ms"]:
         out["map_message_to_map_ms"] = record["done"] - key - out["map_message_ms"]
     return out
 
@@ -223,7 +238,7 @@ CONTROLS = {
     # The naive page's Streamlit slider: a step is a rerun of the page script, which rebuilds the map.
     "naive_slider": (probes.FOCUS_SLIDER, probes.SLIDER),
     # The dashboard's timeline, the map's own time bar: the step is drawn in the browser, the page told afterwards.
-    "map": (probes.FOCUS_MAP_RANGE, probes.MAP_IFRAME),
+    "map": (probes.FOCUS_MAP_RANGE, probes.MAP_RANGE),
 }
 
 
@@ -255,7 +270,7 @@ def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step
         tab.day = None  # reused once at most
         wait_map(page, day, load_timeout_ms)
         settle(page, ws, mark, quiet_s=load_quiet_s, cap_s=load_timeout_ms / 1000)  # the first runs' follow-ups
-        page.evaluate(probes.RECORDER, [probes.MAP_IFRAME, None])
+        page.evaluate(probes.RECORDER, [None])
         opened.append(round(time.monotonic() - started, 2))
 
     opened: list[float] = []
@@ -288,7 +303,7 @@ def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step
                     page.wait_for_function("() => window.__kb.done !== null", timeout=step_timeout_ms, polling=50)
                 except PlaywrightTimeout:
                     state = {**page.evaluate("() => window.__kb.result()"),
-                             **page.evaluate(probes.STEP_STATE, [probes.MAP_IFRAME, probes.SLIDER])}
+                             **page.evaluate(probes.STEP_STATE, [probes.SLIDER, probes.MAP_RANGE])}
                     frames = ws.since(mark)
                     said = (f"the map's time bar {state['map_range']!r}" if control == "map"
                             else f"the slider {state['slider']!r}")
@@ -324,6 +339,7 @@ def step_series(browser, base_url: str, steps_plan, load_timeout_ms: float, step
                     "container_swaps": record["containerSwaps"], "apply_ms": record["applyMs"],
                     "features": record["features"],
                     "bytes_to_map": to_map, "map_delta_seen": map_seen,
+                    "map_delta_bytes": None if last else sum(f.size for f in frames if f.is_map),
                     "bytes_rerun": None if last else sum(f.size for f in frames),
                     "frames": len(frames), "ref_hash_frames": sum(f.kind == "ref_hash" for f in frames),
                     "reruns": sum(f.kind == "script_finished" for f in frames), "settled": settled,

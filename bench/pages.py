@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 from bench.support import block_outside_requests
 
 VIEWPORT = {"width": 1440, "height": 900}
-MAP_COMPONENT = "streamlit_folium"
+# The dashboard's map: an st.components.v2 component (app_pages/map_component.py), whose delta is a
+# `new_element.bidi_component` of this name. The naive page's map: an st.iframe whose srcdoc is the whole folium
+# document, marked by the script that writes `data-kcm-date` (bench/naive_app.py).
+MAP_COMPONENT = "kcm_timeline_map"
+NAIVE_MAP_MARK = "data-kcm-date"
 
 # Every URL any context of the run tried to reach outside this machine (should stay empty).
 BLOCKED: list[str] = []
@@ -31,7 +35,7 @@ def collect_blocked(context) -> None:
 class Frame:
     size: int
     kind: str  # the ForwardMsg's type: delta, script_finished, ref_hash, ...
-    is_map: bool  # a delta carrying the map component (st_folium)
+    is_map: bool  # a delta carrying the map: the dashboard's component, or the naive page's map iframe
     at: float  # time.monotonic() when Python handled the event: only for "quiet for a while" checks
 
 
@@ -49,8 +53,11 @@ def _describe(payload) -> tuple[int, str, bool]:
     is_map = False
     if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
         element = msg.delta.new_element
-        if element.WhichOneof("type") == "component_instance":
-            is_map = MAP_COMPONENT in element.component_instance.component_name
+        which = element.WhichOneof("type")
+        if which == "bidi_component":
+            is_map = element.bidi_component.component_name == MAP_COMPONENT
+        elif which == "iframe":
+            is_map = NAIVE_MAP_MARK in element.iframe.srcdoc
     return size, kind, is_map
 
 

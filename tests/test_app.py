@@ -19,7 +19,27 @@ def run_app(page="map", **params) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if page == "map":
+        map_painted(at)
     return at
+
+
+def map_painted(at) -> AppTest:
+    """The map's component says it drew its first frame, as the browser's would: the rest of the page follows."""
+    at.session_state["map"] = {**(at.session_state["map"] if "map" in at.session_state else {}), "painted": True}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_first_run_draws_the_map_and_the_rest_follows_its_first_frame():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "2020-11-10"
+    at.run()
+    assert len(at.get("bidi_component")) == 1 and day_shown(at) == "Tuesday 10 November 2020"
+    assert not at.button and not at.checkbox and not at.sidebar.checkbox  # no claims, exports or layer toggles yet
+    map_painted(at)
+    assert at.button(key="show_c16") and at.checkbox(key="layer_captured").value
 
 
 def table_with(at, column):
@@ -82,7 +102,8 @@ def test_invalid_parameters_give_a_notice_and_the_defaults():
 def map_reports(at, seq, changed: dict) -> AppTest:
     """What the map's component would report after the reader changed `changed` on it."""
     view = {**map_data(at)["view"], **changed}
-    at.session_state["map"] = {"report": {"seq": seq, "query": view, "changed": sorted(changed), "attempt": 0}}
+    at.session_state["map"] = {"painted": True,
+                               "report": {"seq": seq, "query": view, "changed": sorted(changed), "attempt": 0}}
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -28,5 +28,6 @@ export default function (component) {
     }
     note.textContent = "The map's script could not be loaded from the dashboard (" + error.message +
       "). Reload the page to try again.";
+    component.setStateValue("painted", true);  // the rest of the page must not wait for a map that will not come
   });
 }

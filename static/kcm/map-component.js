@@ -144,7 +144,13 @@
     var view = this.view;
     if (move) this.controller.moveTo(Number(view.lat), Number(view.lon), Number(view.zoom));
     this.controller.apply({ date: view.date, layers: layerList(view.layers), selected: this.selected });
-    if (!this.shown) { this.shown = true; this.controller.refine(); }
+    if (!this.shown) {
+      this.shown = true;
+      this.controller.refine();
+      // Once this frame is painted, the page draws the rest of itself (app_pages/map.py).
+      var self = this;
+      requestAnimationFrame(function () { setTimeout(function () { self.component.setStateValue("painted", true); }, 0); });
+    }
     this.element.setAttribute("data-kcm-seq", String(this.seq));
     this.element.setAttribute("data-kcm-ack", String(this.ack));
   };
