@@ -76,7 +76,8 @@ def on_select_claim(claim_id):
     before = common.view_from_link()
     chosen = claim_view(before, claim_id)
     # The sidebar's layer toggles live outside the fragment: a claim that switches layers on needs a full run.
-    st.session_state.full_rerun = chosen.layers != before.layers
+    if chosen.layers != before.layers:
+        st.session_state.full_rerun = True
     common.change_view(chosen)
 
 
