@@ -184,13 +184,18 @@ def until(page, condition, timeout_s: float = STEP_MS / 1000) -> None:
         page.wait_for_timeout(20)  # hands control to Playwright's event loop: the wire's handlers run
 
 
-def test_a_lost_report_is_sent_again_and_the_page_catches_up(context, base_url):
-    ctx = context()
+def open_wired(ctx, url: str, day: str):
+    """A page whose websocket goes through a Wire, opened at `day` and settled there."""
     page = ctx.new_page()
     page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
     wire = Wire(page)
-    page.goto(base_url + "/?date=2020-11-09")
-    wait_agree(page, "2020-11-09", timeout=FIRST_LOAD_MS)
+    page.goto(f"{url}/?date={day}")
+    wait_agree(page, day, timeout=FIRST_LOAD_MS)
+    return page, wire
+
+
+def test_a_lost_report_is_sent_again_and_the_page_catches_up(context, base_url):
+    page, wire = open_wired(context(), base_url, "2020-11-09")
     wire.drop_next = 1
     page.locator(".kcm-time-next").click()
     page.wait_for_function("() => document.querySelector('.leaflet-container').getAttribute('data-kcm-date') === '2020-11-10'")
@@ -199,12 +204,7 @@ def test_a_lost_report_is_sent_again_and_the_page_catches_up(context, base_url):
 
 
 def test_a_late_report_arriving_after_a_newer_one_changes_nothing(context, base_url):
-    ctx = context()
-    page = ctx.new_page()
-    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
-    wire = Wire(page)
-    page.goto(base_url + "/?date=2020-11-09")
-    wait_agree(page, "2020-11-09", timeout=FIRST_LOAD_MS)
+    page, wire = open_wired(context(), base_url, "2020-11-09")
     wire.hold_next = 1
     page.locator(".kcm-time-next").click()  # report 1 (10 Nov) is held on the wire
     until(page, lambda: wire.held)  # its debounced send went out and is held
