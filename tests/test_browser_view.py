@@ -119,7 +119,7 @@ def test_back_and_forward_walk_through_deliberate_changes_and_not_through_steps(
     wait_agree(page, "2020-10-24")
     page.go_forward()
     wait_agree(page, "2020-11-20")
-    page.locator(".st-key-selected_claim").get_by_text("c16").wait_for(timeout=STEP_MS)
+    page.locator(".st-key-selected_claim").get_by_text("c16").first.wait_for(timeout=STEP_MS)
     page.wait_for_function("""([lat, lon, zoom]) => { const m = KCM.controller.map, c = m.getCenter();
         return m.getZoom() === zoom && Math.abs(c.lat - lat) < 1e-3 && Math.abs(c.lng - lon) < 1e-3; }""",
                            arg=[float(fitted["lat"]), float(fitted["lon"]), int(fitted["zoom"])], timeout=STEP_MS)
@@ -270,7 +270,7 @@ def test_a_claim_link_in_a_popup_selects_the_claim_in_the_page(context, base_url
     link.click()
     wait_agree(page, "2020-11-20")
     page.wait_for_function("() => new URLSearchParams(location.search).get('claim') === 'c16'", timeout=STEP_MS)
-    page.locator(".st-key-selected_claim").get_by_text("c16").wait_for(timeout=STEP_MS)
+    page.locator(".st-key-selected_claim").get_by_text("c16").first.wait_for(timeout=STEP_MS)
     page.wait_for_function("() => document.querySelector('.leaflet-container').getAttribute('data-kcm-selected').split(',').includes('lachin_corridor')",
                            timeout=STEP_MS)
     assert page.url.startswith(base_url + "/?")  # the same page, not the component's own index.html
