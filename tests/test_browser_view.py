@@ -345,3 +345,33 @@ def test_the_phone_layout(context, base_url):
                            " return r.top > -5 && r.top < window.innerHeight / 3; }", timeout=STEP_MS)
     wait_agree(page, "2020-11-20")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+# ------------------------------------------------------------------------------------------ the base map
+
+def test_a_web_base_map_rebuilds_the_map_on_its_shell_and_keeps_the_view(chromium, base_url):
+    """Another base map is another folium shell: the map is made again with it, at the same day and view, and
+    the choice is a history entry. Its tiles are outside requests, which the guard aborts (no network here)."""
+    ctx = chromium.new_context(viewport=DESKTOP)
+    blocked = block_outside_requests(ctx)
+    errors = []
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + "/?date=2020-11-12")
+    wait_agree(page, "2020-11-12", timeout=FIRST_LOAD_MS)
+    offline_id = page.locator(".kcm-map").get_attribute("id")
+    before = page.evaluate("history.length")
+    page.locator("[data-testid=stSidebar]").get_by_text("OpenStreetMap (online only)").click()
+    page.wait_for_function("(id) => { const m = document.querySelector('.kcm-map'); return m && m.id !== id &&"
+                           " Number(m.getAttribute('data-kcm-visible')) > 20; }", arg=offline_id, timeout=STEP_MS)
+    wait_agree(page, "2020-11-12")
+    assert query(page)["base"] == "osm" and page.evaluate("history.length") == before + 1
+    assert page.locator(".kcm-map").count() == 1 and page.evaluate("KCM.controllers.length") == 1
+    assert blocked and all("tile.openstreetmap.org" in url for url in blocked)
+    page.go_back()
+    page.wait_for_function("(id) => document.querySelector('.kcm-map').id === id", arg=offline_id, timeout=STEP_MS)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('base') === 'none'", timeout=STEP_MS)
+    page.locator("[data-testid=stSidebar] input[type=radio]").first.wait_for(timeout=STEP_MS)
+    assert page.locator("[data-testid=stSidebar] input[type=radio]").first.is_checked()  # the sidebar follows
+    assert errors == []
+    ctx.close()
