@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -76,6 +77,11 @@ class Session:
         self.blocked = block_outside_requests(self.context)
         self.responses: list[tuple[int, str]] = []
         self.context.on("response", lambda r: self.responses.append((r.status, r.url)))
+        # Requests sent and not yet finished or failed, by URL: what a page is still loading.
+        self.pending: dict[str, int] = {}
+        self.context.on("request", lambda r: self._count(r.url, 1))
+        self.context.on("requestfinished", lambda r: self._count(r.url, -1))
+        self.context.on("requestfailed", lambda r: self._count(r.url, -1))
         self.page = self.context.new_page()
         self.page_errors: list[str] = []
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
@@ -85,6 +91,18 @@ class Session:
         self.page.goto(self.base_url + path)
         wait_map(self.page, date, timeout=timeout)
         return self.page
+
+    def _count(self, url: str, step: int) -> None:
+        self.pending[url] = self.pending.get(url, 0) + step
+        if not self.pending[url]:
+            del self.pending[url]
+
+    def wait_loaded(self, timeout: float = FIRST_LOAD_MS) -> None:
+        """Wait until no request of the page is in flight (the websocket aside), saying which are if they stay."""
+        deadline = time.monotonic() + timeout / 1000
+        while self.pending:
+            assert time.monotonic() < deadline, f"requests still loading after {timeout / 1000:.0f} s: {self.pending}"
+            self.page.wait_for_timeout(50)  # lets Playwright's events (the requests' ends) be delivered
 
     def failed_responses(self) -> list[tuple[int, str]]:
         return [(status, url) for status, url in self.responses
@@ -342,7 +360,7 @@ def test_map_renders_its_layers_with_nothing_leaving_localhost(session):
     # The page's second run (after the map's first frame) and what it loads, on a server that may still be busy
     # with its first page (the bundle is built then).
     page.locator(".st-key-claim_c04").wait_for(timeout=FIRST_LOAD_MS)
-    page.wait_for_load_state("networkidle", timeout=FIRST_LOAD_MS)
+    s.wait_loaded()
     # The map's one script: Leaflet, its styles, the controller and the data (geo/mapdata.py runtime_script).
     static = [url for _, url in s.responses if "/app/static/" in url]
     assert len(static) == 1 and re.search(r"/app/static/generated/map-runtime\.[0-9a-f]{16}\.js$", static[0]), static
