@@ -129,5 +129,16 @@ def export(day, layer_ids):
     _print_json(geojson.feature_collection(state.state_on(loaded, day, layer_ids), f"state-{day.isoformat()}"))
 
 
+@main.command()
+@click.option("--date", "day", required=True, help="A day from 2020-09-26 to the end of the ledger's last year.")
+def statement(day):
+    """The ceasefire statement's nine points with their status that day (in force, done, done late, violated
+    and per whom, broken, ended early, pending, moot), the changes that led to it and their sources, as JSON."""
+    from geo import statement as statement_mod
+
+    ledger = statement_mod.load()
+    _print_json(statement_mod.ledger_on(ledger, statement_mod.parse_day(day, ledger)))
+
+
 if __name__ == "__main__":
     main()

@@ -131,3 +131,21 @@ def test_a_broken_event_log_is_named_by_the_command_line(tmp_path):
     result = geo("place", "Hadrut", cwd=copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "events.csv" in result.stderr and "column date" in result.stderr
+
+
+def test_statement_prints_the_nine_points_on_a_date():
+    before = geo("statement", "--date", "2020-09-26")
+    assert before.returncode == 0, before.stderr
+    points = json.loads(before.stdout)["points"]
+    assert [p["number"] for p in points] == list(range(1, 10))
+    assert {p["status"] for p in points} == {"not_agreed"}  # the eve of the war
+    after = json.loads(geo("statement", "--date", "2020-11-21").stdout)["points"]
+    assert after[1]["status"] == "done" and after[1]["since"] == "2020-11-20"  # Aghdam, handed over on 20 Nov
+    assert all(source["url"].startswith("http") for p in after for c in p["changes"] for source in c["sources"])
+
+
+def test_statement_refuses_a_day_outside_the_ledger_in_one_line():
+    result = geo("statement", "--date", "2019-01-01")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: date 2019-01-01 is outside the ledger: use a date from 2020-09-26")
+    assert len(result.stderr.strip().splitlines()) == 1
