@@ -163,15 +163,10 @@ def export_row(view, day_state, selected):
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
         file_name=f"karabakh-map-{view.date.isoformat()}.html",
-        data=lambda: mapview.standalone_html(bundle["standalone_script"], view, selected, export_claims()))
+        data=lambda: mapview.standalone_html(bundle["standalone_script"], view, selected,
+                                             claims_mod.to_records(claims)))
     with link_col:
         common.copy_link_button()
-
-
-def export_claims() -> list[dict]:
-    """The claims the exported map's popups link to, with what the file shows of each."""
-    return [{"id": c.id, "quote": c.quote, "verdict": c.verdict, "reason": c.reason, "map_date": c.map_date,
-             "features": list(c.features), "layers": list(c.layers)} for c in claims.itertuples()]
 
 
 def claims_panel(view, day_state):

@@ -20,16 +20,19 @@ LOADER_JS = (STATIC / "kcm" / "component-loader.js").read_text(encoding="utf-8")
 _timeline_map = st.components.v2.component("kcm_timeline_map", js=LOADER_JS, isolate_styles=False)
 
 
+def _state(name: str):
+    state = st.session_state.get(KEY)
+    return state.get(name) if state is not None else None
+
+
 def report() -> dict | None:
     """The map's last report, as the component's state holds it (read in on_report's callback)."""
-    state = st.session_state.get(KEY)
-    return state.get("report") if state is not None else None
+    return _state("report")
 
 
 def painted() -> bool:
     """Whether the map has said it drew its first frame (or could not load: the page must go on)."""
-    state = st.session_state.get(KEY)
-    return bool(state is not None and state.get("painted"))
+    return bool(_state("painted"))
 
 
 def timeline_map(runtime_url: str, synced: viewsync.Synced, selected: list[str], *, height: int, on_report,

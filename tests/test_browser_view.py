@@ -292,8 +292,7 @@ def export_file(tmp_path, date="2020-11-24") -> str:
     records = settlements.load()
     full = mapdata.bundle(loaded, base, claims, records.sources, areas.series(areas.pieces(loaded, base["cells"])),
                           records.settlements)
-    listed = [{"id": c.id, "quote": c.quote, "verdict": c.verdict, "reason": c.reason, "map_date": c.map_date,
-               "features": list(c.features), "layers": list(c.layers)} for c in claims.itertuples()]
+    listed = claims_mod.to_records(claims)  # as the page's export button passes them
     view = view_mod.DEFAULT.replace(date=state.parse_date(date))
     page = mapview.standalone_html(mapdata.runtime_script(mapdata.to_script(full)), view, [], listed)
     path = tmp_path / "export.html"

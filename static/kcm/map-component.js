@@ -157,21 +157,27 @@
 
   // The reader changed something on the map: it is drawn already; keep it, write the address, tell the server.
   Mount.prototype.changedOnMap = function (fields, deliberate) {
-    var view = this.view;
-    this.restoring = false;
+    var asLink = {};
     Object.keys(fields).forEach(function (key) {
       var value = fields[key];
       if (key === "layers") value = value.length ? value.join(",") : "none";
       else if (key === "lat" || key === "lon") value = Number(value).toFixed(4);
       else if (key === "zoom") value = String(value);
-      view[key] = value;
-      this.changed[key] = true;
-    }, this);
+      asLink[key] = value;
+    });
+    this.record(asLink, false);
     if (fields.place !== undefined || fields.claim !== undefined) this.selected = this.controller.state.selected;
-    this.seq += 1;
-    this.element.setAttribute("data-kcm-seq", String(this.seq));
     this.writeAddress(deliberate, deliberate);
     this.send(deliberate);
+  };
+
+  // A change of the view to report, as link parameters: kept, named as changed, numbered. `restoring` says it
+  // is a history entry's view as it was, which the server fits nothing to.
+  Mount.prototype.record = function (fields, restoring) {
+    Object.keys(fields).forEach(function (key) { this.view[key] = fields[key]; this.changed[key] = true; }, this);
+    this.restoring = restoring;
+    this.seq += 1;
+    this.element.setAttribute("data-kcm-seq", String(this.seq));
   };
 
   Mount.prototype.report = function () {
@@ -228,9 +234,7 @@
     }, this);
     if (!Object.keys(fields).length) return;
     clearTimeout(this.timers.address);
-    Object.keys(fields).forEach(function (key) { this.view[key] = fields[key]; this.changed[key] = true; }, this);
-    this.seq += 1;
-    this.restoring = true;  // the entry's view as it was: the server fits nothing to a claim in it
+    this.record(fields, true);
     if (fields.lat !== undefined || fields.lon !== undefined || fields.zoom !== undefined) {
       this.controller.moveTo(Number(this.view.lat), Number(this.view.lon), Number(this.view.zoom));
     }
