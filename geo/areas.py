@@ -26,13 +26,14 @@ GROUPS = {
     "announced": "Azerbaijani: announced by Azerbaijan only",
     "confirmed": "Azerbaijani: admitted by the other side or placed by third parties",
     "handed_over": "Handed over under the statement",
+    "sep_2023": "Passed to Azerbaijan after the offensive of 19-20 Sep 2023",
 }
 
 
 # The chart's words, where room is short.
 SHORT = {"armenian": "Armenian-held", "contested": "Contested or split", "unknown": "Changed hands, day unknown",
          "announced": "Azerbaijani (announced)", "confirmed": "Azerbaijani (confirmed)",
-         "handed_over": "Handed over"}
+         "handed_over": "Handed over", "sep_2023": "Azerbaijani (Sep 2023)"}
 
 
 def pieces(layers: dict[str, gpd.GeoDataFrame], cells: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -51,9 +52,21 @@ def pieces(layers: dict[str, gpd.GeoDataFrame], cells: gpd.GeoDataFrame) -> pd.D
         corridor_part = held.loc["held_lachin", "geometry"].difference(
             shapely.union_all(ceded.loc[ceded.id == "ceded_lachin"].geometry.values))
         km2 = float(gpd.GeoSeries([corridor_part], crs=held.crs).to_crs(EQUAL_AREA).area.iloc[0]) / 1e6
-        rows.append({"id": "corridor_lachin", "kind": "corridor", "km2": km2,
-                     "timeline": [{"date": None, "status": "under the peacekeepers from 10 Nov", "tone": "held"}]})
+        rows.append({"id": "corridor_lachin", "kind": "corridor", "km2": km2, "timeline": corridor_timeline(layers)})
     return pd.DataFrame(rows)
+
+
+def corridor_timeline(layers: dict[str, gpd.GeoDataFrame]) -> list[dict]:
+    """The part of Lachin district inside the old corridor: Armenian-held under the peacekeepers until the corridor
+    feature's first change to Azerbaijani control (its towns handed over in Aug 2022)."""
+    timeline = [{"date": None, "status": "under the peacekeepers from 10 Nov 2020", "tone": "held"}]
+    corridor = layers.get("lachin_corridor")
+    if corridor is not None and "lachin_corridor" in set(corridor.id):
+        changes = corridor.set_index("id").loc["lachin_corridor", "timeline"]
+        handed = next((c for c in changes if c.get("controller") == "azerbaijan"), None)
+        if handed:
+            timeline.append({"date": handed["date"], "status": handed["status"], "tone": "handed_over_2022"})
+    return timeline
 
 
 def group_of(change: dict | None) -> str:
@@ -77,11 +90,19 @@ def areas_on(parts: pd.DataFrame, day) -> dict:
 
 
 def series(parts: pd.DataFrame, start: dt.date = TIMELINE_START, end: dt.date = TIMELINE_END) -> pd.DataFrame:
-    """One row per day and group: date, group, label, km2 (for the chart beside the map)."""
+    """One row per day and group: date, group, label, km2 (for the chart beside the map).
+
+    The figures change only on the days some piece's status changes, so they are measured on those days and
+    carried over the days between: over five years of timeline that is a hundred measures, not two thousand.
+    """
+    changes = sorted({c["date"] for timeline in parts.timeline for c in timeline
+                      if c["date"] and start.isoformat() < c["date"] <= end.isoformat()})
+    measured = {start: areas_on(parts, start)["km2"]}
+    measured.update({dt.date.fromisoformat(d): areas_on(parts, d)["km2"] for d in changes})
     rows = []
-    day = start
+    day, current = start, measured[start]
     while day <= end:
-        figures = areas_on(parts, day)
-        rows += [{"date": day, "group": g, "label": GROUPS[g], "km2": v} for g, v in figures["km2"].items()]
+        current = measured.get(day, current)
+        rows += [{"date": day, "group": g, "label": GROUPS[g], "km2": v} for g, v in current.items()]
         day += dt.timedelta(days=1)
     return pd.DataFrame(rows)

@@ -9,8 +9,6 @@ from pathlib import Path
 from geo.errors import DataFileError
 from geo.paths import CATALOG
 
-TIMELINE_START = dt.date(2020, 9, 27)
-TIMELINE_END = dt.date(2020, 12, 1)
 ARTICLE_DATE = dt.date(2020, 11, 24)
 # 00:00 Moscow time on 10 Nov 2020 is 21:00 UTC on 9 Nov: the first whole day under the ceasefire is 10 Nov.
 CEASEFIRE_UTC = dt.datetime(2020, 11, 9, 21, 0, tzinfo=dt.timezone.utc)
@@ -37,6 +35,23 @@ class Layer:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A stretch of the timeline with its share of the time bar: the 44 days of the war get as much room as
+    the two years after them. Play moves `play_days` at a step (never past a key date)."""
+    id: str
+    label: str
+    title: str
+    start: dt.date
+    end: dt.date
+    share: float
+    play_days: int
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
 class Status:
     """What is known of a settlement (or the land nearest it) on a day: see data/curated/layers.json."""
     id: str
@@ -54,6 +69,8 @@ def _load_catalog(path: Path = CATALOG) -> dict:
         layers = tuple(Layer(**entry) for entry in document["layers"])
         statuses = tuple(Status(**entry) for entry in document["statuses"])
         key_dates = {dt.date.fromisoformat(entry["date"]): entry["label"] for entry in document["key_dates"]}
+        periods = tuple(Period(**{**entry, "start": dt.date.fromisoformat(entry["start"]),
+                                  "end": dt.date.fromisoformat(entry["end"])}) for entry in document["periods"])
     except FileNotFoundError:
         raise DataFileError(path, "file is missing; restore it from the repository") from None
     except (ValueError, KeyError, TypeError) as exc:
@@ -63,7 +80,25 @@ def _load_catalog(path: Path = CATALOG) -> dict:
     unknown_kind = [layer.id for layer in layers if layer.kind not in ("polygon", "line", "point")]
     if unknown_kind:
         raise DataFileError(path, f"layers {unknown_kind} have a kind other than polygon, line or point")
-    return {"layers": layers, "statuses": statuses, "key_dates": key_dates}
+    _check_periods(path, periods, key_dates)
+    return {"layers": layers, "statuses": statuses, "key_dates": key_dates, "periods": periods}
+
+
+def _check_periods(path, periods, key_dates) -> None:
+    """The periods follow each other without a gap, each at least a day, with a share of the bar and a pace."""
+    if not periods:
+        raise DataFileError(path, "the timeline needs at least one period")
+    for before, after in zip(periods, periods[1:]):
+        if after.start != before.end + dt.timedelta(days=1):
+            raise DataFileError(path, f"period {after.id!r} does not start the day after {before.id!r} ends")
+    for period in periods:
+        if period.end < period.start or not 0 < period.share <= 1 or period.play_days < 1:
+            raise DataFileError(path, f"period {period.id!r} needs start <= end, a share in (0, 1] and play_days >= 1")
+    if abs(sum(p.share for p in periods) - 1) > 1e-6:
+        raise DataFileError(path, "the periods' shares of the time bar must add up to 1")
+    outside = [d.isoformat() for d in key_dates if not periods[0].start <= d <= periods[-1].end]
+    if outside:
+        raise DataFileError(path, f"key dates outside the timeline: {outside[:3]}")
 
 
 _CATALOG = _load_catalog()
@@ -75,3 +110,11 @@ BASE_LAYER_FILES = ("countries", "districts", "labels", "cells")
 
 # Dates a person scrubbing the timeline will want to land on.
 KEY_DATES = _CATALOG["key_dates"]
+# From the eve of the war (the status quo before it) to the latest dated event the product shows.
+PERIODS = _CATALOG["periods"]
+TIMELINE_START = PERIODS[0].start
+TIMELINE_END = PERIODS[-1].end
+
+
+def period_of(day: dt.date) -> Period:
+    return next(p for p in PERIODS if p.start <= day <= p.end)

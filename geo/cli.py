@@ -11,6 +11,7 @@ import click
 
 from geo import claims as claims_mod
 from geo import geojson, layers, settlements, state
+from geo.catalog import TIMELINE_END, TIMELINE_START
 from geo.errors import DataFileError, GeoError, InvalidInput
 
 
@@ -72,7 +73,7 @@ def build():
 @main.command()
 @click.argument("lat", type=float)
 @click.argument("lon", type=float)
-@click.option("--date", "day", type=_DateType(), required=True, help="A day from 2020-09-27 to 2020-12-01.")
+@click.option("--date", "day", type=_DateType(), required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 def where(lat, lon, day):
     """Who held the point LAT LON (decimal degrees) on a date, and which layers contain it."""
     loaded = layers.load_layers()
@@ -97,7 +98,7 @@ def place(name):
 
 
 @main.command()
-@click.option("--date", "day", type=_DateType(), required=True, help="A day from 2020-09-27 to 2020-12-01.")
+@click.option("--date", "day", type=_DateType(), required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 def areas(day):
     """The km² held that day by each side (and contested or of unknown date), and each as a share of the area
     held by Armenian forces on 26 Sep 2020."""
@@ -121,7 +122,7 @@ def claims():
 
 
 @main.command()
-@click.option("--date", "day", type=_DateType(), required=True, help="A day from 2020-09-27 to 2020-12-01.")
+@click.option("--date", "day", type=_DateType(), required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 @click.option("--layers", "layer_ids", type=_LayersType(), default=None, help="Comma-separated layer ids (default: all).")
 def export(day, layer_ids):
     """That day's features as a GeoJSON FeatureCollection."""

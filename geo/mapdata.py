@@ -23,7 +23,7 @@ import shapely.geometry
 from geo import areas, geojson, settlements
 from geo.gazetteer import fold
 from geo.assets import LEAFLET_CSS, LEAFLET_JS, STATIC_URL, local_path, vendor_file
-from geo.catalog import KEY_DATES, LAYERS, PRECISION, STATUSES, TIMELINE_END, TIMELINE_START
+from geo.catalog import KEY_DATES, LAYERS, PERIODS, PRECISION, STATUSES, TIMELINE_END, TIMELINE_START
 from geo.paths import STATIC, VENDOR
 
 FEATURE_FIELDS = ("id", "layer", "name_en", "name_az", "name_hy", "name_ru", "precision", "sources", "timeline",
@@ -67,20 +67,24 @@ def _cited(collection: dict, sources: pd.DataFrame | None) -> dict:
 
 
 AREA_COLOURS = {"armenian": "#c2410c", "contested": "#f59e0b", "unknown": "#9ca3af", "announced": "#22d3ee",
-                "confirmed": "#0e7490", "handed_over": "#15803d"}
+                "confirmed": "#0e7490", "handed_over": "#15803d", "sep_2023": "#1e40af"}
 
 
 def area_chart_data(series: pd.DataFrame | None) -> dict | None:
-    """The chart of the area each side held, day by day (geo.areas.series), as the map draws it."""
+    """The chart of the area each side held (geo.areas.series), as the map draws it: the figures on the first
+    day and on each day they change, which hold until the next such day (`end` is the last day)."""
     if series is None or series.empty:
         return None
     days = sorted(series.date.unique())
     table = series.pivot(index="date", columns="group", values="km2").reindex(days)
     groups = [g for g in areas.GROUPS if g in table.columns]
-    return {"days": [d.isoformat() for d in days],
+    values = table[groups].round(1)
+    changed = values.ne(values.shift()).any(axis=1)
+    kept = values[changed]
+    return {"days": [d.isoformat() for d in kept.index], "end": days[-1].isoformat(),
             "groups": [{"id": g, "label": areas.SHORT[g], "title": areas.GROUPS[g], "colour": AREA_COLOURS[g]}
                        for g in groups],
-            "km2": {g: [round(float(v), 1) for v in table[g]] for g in groups}}
+            "km2": {g: [float(v) for v in kept[g]] for g in groups}}
 
 
 def names_index(gazetteer: pd.DataFrame | None, located: set[str]) -> list | None:
@@ -116,7 +120,10 @@ def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame
         "precision": PRECISION,
         "quotes": quotes_by_feature(claims),
         "timeline": {"start": TIMELINE_START.isoformat(), "end": TIMELINE_END.isoformat(),
-                     "key_dates": {day.isoformat(): label for day, label in KEY_DATES.items()}},
+                     "key_dates": {day.isoformat(): label for day, label in KEY_DATES.items()},
+                     "periods": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start.isoformat(),
+                                  "end": p.end.isoformat(), "share": p.share, "play_days": p.play_days}
+                                 for p in PERIODS]},
     }
 
 
@@ -167,9 +174,9 @@ def _json(value) -> str:
 
 def _step(change: dict) -> dict:
     """What a step needs of a change: its date and its tone (whose label the client has), or its words."""
-    if change.get("tone"):
-        return {"date": change["date"], "tone": change["tone"]}
-    return {"date": change["date"], "status": change["status"]}
+    step = {"date": change["date"], "tone": change["tone"]} if change.get("tone") else \
+        {"date": change["date"], "status": change["status"]}
+    return {**step, "ends": True} if change.get("ends") else step
 
 
 def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict, dict[str, str]]:

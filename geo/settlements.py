@@ -14,6 +14,10 @@ data/curated/layers.json), by these rules:
   capture: it is "unknown" from the first announced capture in its district until the day the sources vouch for
   (10 Nov, or the pull-back of 17-19 Dec 2020 along the Syunik border), never a date of our own.
 - "not taken", "split", "stayed held" (the peacekeeping zone), "scheduled" and "handed over" apply from their day.
+- After 2020: "handed over with the old corridor" (Aug 2022) and "entered" apply from their day; "withdrew" puts
+  back the status from before "entered". The peacekeeping zone's "passed to Azerbaijan" (20 Sep 2023) applies to
+  every place still on the Armenian side (or split, or contested) that day: it is one event of the zone, not a
+  row per village, because no source dates the villages one by one.
 """
 from __future__ import annotations
 
@@ -31,6 +35,9 @@ from geo.paths import EVENTS, SETTLEMENTS, SOURCES
 from geo.tables import read_table
 
 TAKING = ("announced_taken", "taken_undated")
+ZONE = "peacekeeping_zone"
+# The statuses a place still on the Armenian side (or undecided) can have when the zone passes to Azerbaijan.
+PASSES_WITH_ZONE = ("held", "peacekeeping", "partial", "not_taken", "contested", "entered_2022", "scheduled")
 AT_TIMELINE_START = "2020-09-26"
 
 
@@ -90,7 +97,8 @@ def _entry(date, status: str, sources, note="") -> dict:
 def timeline(place_id: str, records: Records, district_start: dict[str, str] | None = None) -> list[dict]:
     """The place's dated statuses, oldest first; the first has date None (before the timeline)."""
     place = records.settlements.loc[place_id]
-    events = records.events[records.events.subject == place_id]
+    events = records.events[(records.events.subject == place_id) |
+                            ((records.events.subject == ZONE) & (records.events.event == "passed_to_azerbaijan"))]
     baseline = {"armenian_forces": "held", "azerbaijan": "az_before", "outside": "outside"}[place.baseline]
     out = [_entry(None, baseline, ["natural_earth"])]  # which side of the 1994 line (or the border) it lies on
     kinds = set(events.event)
@@ -127,6 +135,15 @@ def timeline(place_id: str, records: Records, district_start: dict[str, str] | N
             out.append(_entry(row.date, "peacekeeping", sources))
         elif row.event == "taken_after_ceasefire":
             out.append(_entry(row.date, "taken_after", sources))
+        elif row.event == "corridor_handed_over":
+            out.append(_entry(row.date, "handed_over_2022", sources))
+        elif row.event == "entered":
+            out.append(_entry(row.date, "entered_2022", sources))
+        elif row.event == "withdrew":
+            before = next((e["tone"] for e in reversed(out) if e["tone"] != "entered_2022"), baseline)
+            out.append(_entry(row.date, before, sources, "troops withdrew, one side says"))
+        elif row.event == "passed_to_azerbaijan" and current() in PASSES_WITH_ZONE:
+            out.append(_entry(row.date, "passed_2023", sources))
     return out
 
 

@@ -2,7 +2,8 @@
 
 Every feature carries a `timeline`: a list of changes {date, status, controller, source}, oldest first, where
 a null date means "before the timeline". On a date, a feature shows the last change dated on or before it, and
-is hidden before its first change.
+is hidden before its first change and from a change marked `ends` (a peacekeeping zone withdrawn, a road
+replaced): it stops existing that day, and its last words say why.
 """
 from __future__ import annotations
 
@@ -58,8 +59,9 @@ def parse_point(lat, lon) -> shapely.Point:
     return shapely.Point(lon_f, lat_f)
 
 
-def status_on(timeline: list[dict], day: dt.date | str) -> dict | None:
-    """The change in force on `day`, or None when the feature does not exist yet."""
+def change_on(timeline: list[dict], day: dt.date | str) -> dict | None:
+    """The feature's latest change on or before `day`, even one that ended it (whose words say who holds the
+    ground from then on), or None before its first change."""
     day = day.isoformat() if isinstance(day, dt.date) else day
     current = None
     for change in timeline:
@@ -67,6 +69,12 @@ def status_on(timeline: list[dict], day: dt.date | str) -> dict | None:
         if change["date"] is None or change["date"] <= day:
             current = change
     return current
+
+
+def status_on(timeline: list[dict], day: dt.date | str) -> dict | None:
+    """The change in force on `day`, or None when the feature does not exist yet or any more."""
+    current = change_on(timeline, day)
+    return None if current is not None and current.get("ends") else current
 
 
 def all_features(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -135,10 +143,16 @@ def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day, cells: gpd.G
                       "tone": change["tone"], "since": change["date"], "sources": change.get("sources", [])}
         controller = change["controller"]
     elif zone.intersects(point):
-        # The latest change among the features covering the point decides; "before the timeline" is oldest.
-        claims = hits[hits.controller.notna()].copy()
-        claims["since"] = claims.status_since.fillna("0000-00-00")
-        controller = claims.sort_values(["since", "id"]).controller.iloc[-1] if len(claims) else "azerbaijan"
+        # The latest change among the areas covering the point decides, "before the timeline" being oldest. An
+        # area the map no longer draws still counts: the change that ended it (the old corridor given up in
+        # Aug 2022) says who held the ground from then on.
+        features = all_features(layers)
+        areas = features[features.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
+        covering = areas[areas.geometry.intersects(point)]
+        changes = [change_on(timeline, day) for timeline in covering.timeline]
+        dated = sorted(((c["date"] or "0000-00-00", feature_id), c["controller"])
+                       for c, feature_id in zip(changes, covering.id) if c is not None and c.get("controller"))
+        controller = dated[-1][1] if dated else "azerbaijan"
     peacekeepers = day >= CEASEFIRE_DATE and bool(hits.layer.isin(PEACEKEEPING_LAYERS).any())
     return {"lat": point.y, "lon": point.x, "date": day.isoformat(), "controller": controller,
             "peacekeepers": peacekeepers, "settlement": settlement,

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from geo.catalog import TIMELINE_END, TIMELINE_START
 from geo.errors import DataFileError, InvalidInput
 from geo.paths import ROOT, STATEMENT
 
@@ -29,8 +30,8 @@ STATUSES = {
     "moot": "moot",
 }
 PRECISIONS = ("day", "month")
-# The ledger runs from the eve of the war to the end of the year of its latest change.
-FIRST_DAY = dt.date(2020, 9, 26)
+# The ledger runs over the map's timeline (geo.catalog), from the eve of the war to the latest event.
+FIRST_DAY = TIMELINE_START
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -111,7 +112,7 @@ def load(path: Path | str = STATEMENT) -> dict:
 
 def last_day(ledger: dict) -> dt.date:
     latest = max(dt.date.fromisoformat(c["date"]) for p in ledger["points"] for c in p["changes"])
-    return dt.date(latest.year, 12, 31)
+    return max(latest, TIMELINE_END)
 
 
 def parse_day(text, ledger: dict) -> dt.date:

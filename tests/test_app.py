@@ -69,7 +69,7 @@ def test_a_date_in_the_query_string_gives_that_days_features():
     assert "Jabrayil (city)" in after - before  # its cell, taken on 4 Oct
     assert "Russian peacekeeping zone" not in after
     ceasefire = shown_features(run_app(date="2020-11-10"))
-    assert {"Russian peacekeeping zone", "Lachin corridor", "Shusha"} <= ceasefire
+    assert {"Russian peacekeeping zone", "Lachin corridor (through Lachin town, until 30 Aug 2022)", "Shusha"} <= ceasefire
 
 
 def map_data(at) -> dict:

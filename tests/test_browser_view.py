@@ -374,3 +374,81 @@ def test_a_web_base_map_rebuilds_the_map_on_its_shell_and_keeps_the_view(chromiu
     assert page.locator("[data-testid=stSidebar] input[type=radio]").first.is_checked()  # the sidebar follows
     assert errors == []
     ctx.close()
+
+
+# ------------------------------------------------------------------------------------ the timeline to 2026
+
+def test_the_time_bar_gives_the_war_room_and_steps_through_the_years_after(context, base_url):
+    page = open_page(context(), base_url + "/?date=2021-06-01")
+    wait_agree(page, "2021-06-01")
+    # The periods under the bar, each as wide as its share; the day's period is marked.
+    strip = page.evaluate("""() => [...document.querySelectorAll('.kcm-time-period')].map(b => ({
+        id: b.dataset.period, width: b.getBoundingClientRect().width, on: b.classList.contains('kcm-on'),
+        right: b.getBoundingClientRect().right}))""")
+    bar = page.locator(".kcm-time").bounding_box()
+    assert [p["id"] for p in strip] == ["war", "handovers", "2021-22", "blockade", "sep-2023", "withdrawal", "2025"]
+    assert [p["id"] for p in strip if p["on"]] == ["2021-22"]
+    assert strip[0]["width"] > strip[2]["width"] and max(p["right"] for p in strip) <= bar["x"] + bar["width"]
+    # Every day of the war has positions of its own on the bar; a position maps back to its day.
+    scale = page.evaluate("""() => { const s = KCM.controller.scale;
+        const war = s.days.filter(d => d <= '2020-11-09');
+        return {distinct: new Set(war.map(d => s.positionOf(d))).size, war: war.length,
+                back: war.every(d => s.dayAt(s.positionOf(d)) === d),
+                monotonic: s.days.every((d, i) => i === 0 || s.positionOf(d) >= s.positionOf(s.days[i - 1])),
+                first: s.days[0], last: s.days[s.days.length - 1]}; }""")
+    assert scale == {"distinct": 45, "war": 45, "back": True, "monotonic": True, "first": "2020-09-26",
+                     "last": "2026-02-17"}
+    # The arrow keys still go a day at a time in the years after, where a position spans several days.
+    page.locator(".kcm-time-range").focus()
+    page.keyboard.press("ArrowRight")
+    wait_agree(page, "2021-06-02")
+    page.keyboard.press("PageUp")  # a step of Play's in 2021-22: a week
+    wait_agree(page, "2021-06-09")
+    # Play moves a week at a time here, but stops on each key date on its way.
+    page.evaluate("""() => { const c = KCM.controller.map.getContainer(); window.__days = [];
+        new MutationObserver(() => window.__days.push(c.getAttribute('data-kcm-date')))
+          .observe(c, {attributes: true, attributeFilter: ['data-kcm-date']}); }""")
+    page.evaluate("() => KCM.controller.setDate('2022-03-10')")
+    wait_agree(page, "2022-03-10")
+    page.evaluate("() => { window.__days = []; }")
+    page.locator(".kcm-time-play").click()
+    page.wait_for_function("() => window.__days.includes('2022-03-31')", timeout=STEP_MS)
+    page.locator(".kcm-time-play").click()
+    shown = [d for i, d in enumerate(page.evaluate("window.__days")) if i == 0 or page.evaluate("window.__days")[i - 1] != d]
+    assert shown[:3] == ["2022-03-17", "2022-03-24", "2022-03-31"], shown  # 24 Mar is a key date and a week on
+    # A period's button is a deliberate change: the map goes to its first day, with a history entry.
+    length = page.evaluate("history.length")
+    page.locator(".kcm-time-period[data-period='sep-2023']").click()
+    wait_agree(page, "2023-09-19")
+    assert page.evaluate("history.length") == length + 1
+    assert page.locator(".kcm-time-period.kcm-on").get_attribute("data-period") == "sep-2023"
+    # The area chart goes to the day's figures: nothing Armenian-held after 20 Sep 2023.
+    page.locator(".kcm-time-next").click()
+    wait_agree(page, "2023-09-20")
+    assert page.locator(".kcm-areas-value[data-group='armenian']").inner_text().startswith("0.0%")
+
+
+def test_changes_after_2020_show_on_their_days(context, base_url):
+    page = open_page(context(), base_url + "/?date=2022-08-29&lat=39.68&lon=46.62&zoom=10")
+    wait_agree(page, "2022-08-29")
+    old, new = ".kcm-f-lachin_corridor", ".kcm-f-lachin_corridor_2022"
+    assert page.locator(old).count() == 1 and page.locator(new).count() == 0
+    page.locator(".kcm-time-next").click()
+    wait_agree(page, "2022-08-30")
+    page.locator(new).wait_for(state="attached", timeout=STEP_MS)
+    page.locator(".kcm-time-next").click()
+    wait_agree(page, "2022-08-31")
+    page.locator(old).wait_for(state="detached", timeout=STEP_MS)
+    # The blockade: the corridor is drawn as blocked from 12 Dec 2022.
+    page.locator(".kcm-time-keydate").select_option("2022-12-12")
+    wait_agree(page, "2022-12-12")
+    page.wait_for_function("() => document.querySelector('.kcm-f-lachin_corridor_2022').getAttribute('stroke') === '#7f1d1d'",
+                           timeout=STEP_MS)
+    # The zone and the corridor are gone once the peacekeepers have left.
+    page.locator(".kcm-time-keydate").select_option("2024-06-12")
+    wait_agree(page, "2024-06-12")
+    assert page.locator(".kcm-f-peacekeeping_zone").count() == 0 and page.locator(new).count() == 0
+    assert page.locator(".kcm-f-tripp_route").count() == 0
+    page.locator(".kcm-time-keydate").select_option("2025-08-08")
+    wait_agree(page, "2025-08-08")
+    page.locator(".kcm-f-tripp_route").wait_for(state="attached", timeout=STEP_MS)

@@ -91,10 +91,15 @@ def test_state_on_does_not_mutate_its_input(layers):
     assert {k: list(v.columns) for k, v in layers.items()} == columns
 
 
-@pytest.mark.parametrize("bad", ["2020-13-01", "yesterday", "2020-09-26", "2020-12-02", "", "2020/11/10"])
+@pytest.mark.parametrize("bad", ["2020-13-01", "yesterday", "2020-09-25", "2026-02-18", "", "2020/11/10"])
 def test_bad_dates_say_what_is_accepted(bad):
-    with pytest.raises(InvalidInput, match="2020-09-27 to 2020-12-01"):
+    with pytest.raises(InvalidInput, match="2020-09-26 to 2026-02-17"):
         state.parse_date(bad)
+
+
+def test_the_timeline_runs_from_the_eve_of_the_war_to_the_latest_event():
+    assert state.parse_date("2020-09-26") == dt.date(2020, 9, 26)
+    assert state.parse_date("2026-02-17") == dt.date(2026, 2, 17)
 
 
 @pytest.mark.parametrize("lat, lon", [(91, 46), (-91, 46), (40, 181), (40, -181), ("north", 46)])

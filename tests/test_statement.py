@@ -50,9 +50,9 @@ def test_each_point_takes_the_change_in_force_that_day(tmp_path):
 def test_a_day_outside_the_ledger_is_refused_with_its_range(tmp_path):
     ledger = statement.load(written(tmp_path, synthetic()))
     assert statement.parse_day("2020-09-26", ledger) == dt.date(2020, 9, 26)
-    assert statement.parse_day("2024-12-31", ledger) == dt.date(2024, 12, 31)  # to the end of the last change's year
-    for bad in ("2020-09-25", "2025-01-01", "soon", "2020-13-01"):
-        with pytest.raises(InvalidInput, match="2020-09-26 to 2024-12-31"):
+    assert statement.parse_day("2026-02-17", ledger) == dt.date(2026, 2, 17)  # the map's timeline, past the last change
+    for bad in ("2020-09-25", "2026-02-18", "soon", "2020-13-01"):
+        with pytest.raises(InvalidInput, match="2020-09-26 to 2026-02-17"):
             statement.parse_day(bad, ledger)
 
 

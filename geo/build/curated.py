@@ -96,8 +96,10 @@ CEDED = (
 )
 PEACEKEEPING = Event(
     "peacekeeping_zone", "peacekeeping_zone", "Russian peacekeeping zone", None, "approximate",
-    "The settlements' areas of the former oblast still Armenian-held on 10 Nov, and the corridor. No source gives "
-    "the zone's boundary: it follows the nearest-settlement areas, so it is approximate.",
+    "The settlements' areas of the former oblast still Armenian-held on 10 Nov; the Lachin corridor is drawn as a "
+    "layer of its own. The pocket west of Hadrut, taken on 12 Dec 2020, is left out (whether the peacekeepers covered "
+    "it is DISPUTED). No source gives the zone's boundary: it follows the nearest-settlement areas, so it is "
+    "approximate.",
     {"troops": 1960, "armoured_personnel_carriers": 90, "vehicles_and_special_equipment": 380,
      "term_years": 5, "renewal": "automatic for further 5-year periods unless a Party gives notice 6 months before expiry",
      "observation_posts_15_nov": 18},
@@ -107,9 +109,12 @@ CORRIDOR = Event(
     "A 5 km buffer of a hand-drawn road line; the corridor does not touch Shusha town (statement point 6).",
     {"width_km": 5, "temporary_posts_15_nov": 7},
 )
-# The Stepanakert - Lachin - Kornidzor road, hand-drawn from the towns' coordinates, passing west of Shusha.
+# The Stepanakert - Lachin - Kornidzor road, hand-drawn from the towns' coordinates, passing west of Shusha and
+# through Lachin town, Sus and Zabukh/Aghavno: the sources say those three stayed under the peacekeepers on
+# 1 Dec 2020 because the road ran through them.
 CORRIDOR_ROAD = ((46.7528, 39.8177), (46.7300, 39.7930), (46.7000, 39.7600), (46.6650, 39.7250),
-                 (46.6100, 39.6800), (46.5498, 39.6374), (46.5380, 39.6000), (46.5305, 39.5580))
+                 (46.6100, 39.6800), (46.5498, 39.6374), (46.5128, 39.6269), (46.5433, 39.5897),
+                 (46.5305, 39.5580))
 
 TRANSPORT = (
     Event("nakhchivan_link", "transport_links", "Nakhchivan link (statement point 9)", None, "approximate",
@@ -122,3 +127,40 @@ TRANSPORT_LINES = {
                         (46.24308, 38.90123), (46.02274, 38.90961), (45.41222, 39.20889)),
     "new_corridor_route": ((46.7528, 39.8177), (46.66, 39.70), (46.58, 39.60), (46.5305, 39.5580)),
 }
+
+
+# ------------------------------------------------------------------------------------ after 2020
+# The features of the changes after 2020 are data (data/curated/hand_drawn.json), not literals here.
+HAND_DRAWN_FIELDS = {"id", "layer", "precision", "names", "geometry", "note", "figures"}
+GEOMETRY_KINDS = ("geonames", "point", "line", "corridor_of")
+
+
+def load_hand_drawn(path) -> list[dict]:
+    """The hand-drawn features, checked: known fields, a layer and precision the catalogue has, one geometry rule."""
+    import json
+    from pathlib import Path
+
+    from geo.catalog import LAYERS_BY_ID, PRECISION
+    from geo.errors import DataFileError, SourceChanged
+
+    try:
+        features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+    except FileNotFoundError:
+        raise DataFileError(path, "file is missing; restore it from the repository") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFileError(path, f"not a list of hand-drawn features ({exc})") from None
+    seen = set()
+    for feature in features:
+        where = f"feature {feature.get('id')!r}"
+        unknown = set(feature) - HAND_DRAWN_FIELDS
+        if unknown or not {"id", "layer", "precision", "names", "geometry"} <= set(feature):
+            raise DataFileError(path, f"{where}: needs id, layer, precision, names and geometry (unknown: {sorted(unknown)})")
+        if feature["id"] in seen:
+            raise DataFileError(path, f"{where}: two features share the id")
+        seen.add(feature["id"])
+        if feature["layer"] not in LAYERS_BY_ID or feature["precision"] not in PRECISION:
+            raise DataFileError(path, f"{where}: unknown layer {feature['layer']!r} or precision {feature['precision']!r}")
+        kinds = [k for k in GEOMETRY_KINDS if k in feature["geometry"]]
+        if len(kinds) != 1:
+            raise SourceChanged(f"{path}: {where}: give exactly one of {GEOMETRY_KINDS} as its geometry")
+    return features

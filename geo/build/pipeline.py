@@ -20,7 +20,7 @@ from geo.build import base, cells, curated, sources
 from geo.catalog import CEASEFIRE_DATE, LAYERS_BY_ID, STATUSES
 from geo.crs import EQUAL_AREA, LOCAL_METRIC, WGS84
 from geo.errors import SourceChanged
-from geo.paths import BASE_DIR, DATA, LAYERS_DIR
+from geo.paths import BASE_DIR, DATA, HAND_DRAWN, LAYERS_DIR
 
 NE_RAYON = "Natural Earth 1:10m states_provinces (QGIS world_map.gpkg)"
 NE_ADMIN0 = "Natural Earth 1:10m admin-0 countries v5.1.1 (full resolution)"
@@ -39,8 +39,10 @@ def feature_timeline(records: settlements.Records, feature_id: str) -> list[dict
     events = records.events[records.events.subject == feature_id]
     if events.empty:
         raise SourceChanged(f"the event log has no events for the feature {feature_id}")
+    # An "ended" event closes the feature: from its day the map no longer draws it (geo.state.status_on).
     return [{"date": e.date, "status": e.status, "tone": None, "controller": e.controller,
-             "sources": e.sources.split(";")} for e in events.itertuples()]
+             "sources": e.sources.split(";"), **({"ends": True} if e.event == "ended" else {})}
+            for e in events.itertuples()]
 
 
 def _row(event: curated.Event, geometry, names: dict, records: settlements.Records) -> dict:
@@ -165,7 +167,8 @@ def process_labels(cities: gpd.GeoDataFrame, place_ids: set[int]) -> gpd.GeoData
 
 # A cell shows on the map's "captured" layer from the first day something is announced, admitted or unknown
 # about its settlement; before that the layer of the area held on 26 Sep shows it.
-SHOWN_FROM = ("unknown", "contested", "claimed", "confirmed", "taken_undated", "partial", "not_taken", "taken_after")
+SHOWN_FROM = ("unknown", "contested", "claimed", "confirmed", "taken_undated", "partial", "not_taken", "taken_after",
+              "handed_over_2022", "entered_2022", "passed_2023")
 NKAO_DISTRICTS = ("khojavend", "khojaly", "khankendi", "shusha", "martakert")
 
 
@@ -223,17 +226,21 @@ def captured_from_cells(all_cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -
     return _frame(rows)
 
 
-def peacekeeping_geometry(all_cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame, corridor):
-    """The cells of the former oblast still Armenian-held (or split) on 10 Nov, and the corridor."""
+def peacekeeping_geometry(all_cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame):
+    """The cells of the former oblast still Armenian-held (or split) on 10 Nov. The corridor is a layer of its
+    own: it moved in Aug 2022, and the part of it given up then left the zone."""
     day = CEASEFIRE_DATE.isoformat()
     by_id = points.set_index("id")
+    # The pocket west of Hadrut, Armenian-held on 10 Nov but taken on 12 Dec 2020, is left out: the sources do not
+    # agree that the peacekeepers ever covered it.
     held = [cell.geometry for cell in all_cells.itertuples() if cell.district in NKAO_DISTRICTS and
             STATUSES[state.status_on(by_id.loc[cell.settlement].timeline, day)["tone"]].controller
-            != "azerbaijan"]
-    return shapely.make_valid(unary_union([*held, corridor]))
+            != "azerbaijan" and not any(e["tone"] == "taken_after" for e in by_id.loc[cell.settlement].timeline)]
+    return shapely.make_valid(unary_union(held))
 
 
-def process_conflict(built: dict, records: settlements.Records, points: gpd.GeoDataFrame) -> dict:
+def process_conflict(built: dict, records: settlements.Records, points: gpd.GeoDataFrame,
+                     cities: gpd.GeoDataFrame, hand_drawn: list[dict]) -> dict:
     districts = built["districts"].set_index("district")
     nkao, line = built["nkao"], built["line"]
     zone = unary_union(list(districts.geometry))
@@ -263,10 +270,10 @@ def process_conflict(built: dict, records: settlements.Records, points: gpd.GeoD
                    "ceded_lachin": held_in["lachin"].difference(corridor)}
     ceded_rows = [_row(e, ceded_geoms[e.id], {**names[e.district], "name_en": e.name_en}, records)
                   for e in curated.CEDED]
-    peacekeeping = peacekeeping_geometry(all_cells, points, corridor)
+    peacekeeping = peacekeeping_geometry(all_cells, points)
     pk_names = {"name_en": "Russian peacekeeping zone", "name_az": "Rusiya sülhməramlı kontingentinin məsuliyyət zonası",
                 "name_hy": "Ռուսական խաղաղապահ առաքելության գոտի", "name_ru": "Зона ответственности российских миротворцев"}
-    corridor_names = {"name_en": "Lachin corridor", "name_az": "Laçın dəhlizi", "name_hy": "Լաչինի միջանցք",
+    corridor_names = {"name_en": "Lachin corridor (through Lachin town, until 30 Aug 2022)", "name_az": "Laçın dəhlizi", "name_hy": "Լաչինի միջանցք",
                       "name_ru": "Лачинский коридор"}
     transport_rows = [_row(e, gpd.GeoSeries([LineString(curated.TRANSPORT_LINES[e.id])], crs=WGS84)
                            .to_crs(LOCAL_METRIC).iloc[0], {"name_en": e.name_en, "name_az": None, "name_hy": None,
@@ -282,6 +289,7 @@ def process_conflict(built: dict, records: settlements.Records, points: gpd.GeoD
                             "name_hy": "Շփման գիծ", "name_ru": "Линия соприкосновения"}, "exact_admin",
                            ("natural_earth",), "the line of contact from the 1994 ceasefire until 27 Sep 2020", None,
                            "Natural Earth's line; it ends 0.6-0.7 km short of the borders.", line)
+    after_2020 = process_hand_drawn(hand_drawn, cities, zone, records)
     return {
         "layers": {
             "nkao_1991": _frame([nkao_row]),
@@ -290,13 +298,51 @@ def process_conflict(built: dict, records: settlements.Records, points: gpd.GeoD
             "captured": captured_from_cells(all_cells, points),
             "ceded": _frame(ceded_rows),
             "peacekeeping_zone": _frame([_row(curated.PEACEKEEPING, peacekeeping, pk_names, records)]),
-            "lachin_corridor": _frame([_row(curated.CORRIDOR, corridor, corridor_names, records)]),
-            "transport_links": _frame(transport_rows),
+            "lachin_corridor": _frame([_row(curated.CORRIDOR, corridor, corridor_names, records),
+                                       *after_2020.get("lachin_corridor", [])]),
+            "transport_links": _frame(transport_rows + after_2020.get("transport_links", [])),
+            "sites": _frame(after_2020.get("sites", [])),
+            "border_changes": _frame(after_2020.get("border_changes", [])),
         },
         "cells": _frame([{"id": c.id, "settlement": c.settlement, "district": c.district, "geometry": c.geometry}
                          for c in all_cells.itertuples()]),
         "uncelled": all_cells.attrs.get("uncelled", {}),
     }
+
+
+def hand_drawn_geometry(rule: dict, cities: gpd.GeoDataFrame, lines: dict, zone):
+    """A hand-drawn feature's geometry, in LOCAL_METRIC, from its rule (see data/curated/hand_drawn.json)."""
+    if "geonames" in rule:
+        found = cities[cities.geonameid == rule["geonames"]]
+        if found.empty:
+            raise SourceChanged(f"GeoNames {rule['geonames']} is missing from cities500")
+        return found.geometry.iloc[0]
+    if "point" in rule:
+        return gpd.GeoSeries([Point(rule["point"])], crs=WGS84).to_crs(LOCAL_METRIC).iloc[0]
+    if "line" in rule:
+        return gpd.GeoSeries([LineString(rule["line"])], crs=WGS84).to_crs(LOCAL_METRIC).iloc[0]
+    road = lines.get(rule["corridor_of"])
+    if road is None:
+        raise SourceChanged(f"a corridor follows {rule['corridor_of']!r}, which is not a line listed before it")
+    return road.buffer(rule["half_width_km"] * 1000.0).intersection(zone)
+
+
+def process_hand_drawn(features: list[dict], cities: gpd.GeoDataFrame, zone,
+                       records: settlements.Records) -> dict[str, list[dict]]:
+    """Rows of the hand-drawn features, by layer, each with its dated changes from the event log."""
+    lines, rows = {}, {}
+    for feature in features:
+        geometry = hand_drawn_geometry(feature["geometry"], cities, lines, zone)
+        if geometry.geom_type == "LineString":
+            lines[feature["id"]] = geometry
+        note = feature.get("note") or ""
+        placed = feature["geometry"].get("placed")
+        if placed:
+            note = f"{note} Placed {placed}.".strip()
+        event = curated.Event(feature["id"], feature["layer"], feature["names"]["name_en"], None, feature["precision"],
+                              note, feature.get("figures") or {})
+        rows.setdefault(feature["layer"], []).append(_row(event, geometry, feature["names"], records))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------- save
@@ -322,7 +368,7 @@ def run(data_dir: Path = DATA) -> dict:
     built = process_base(src, cities)
     places = process_places(cities)
     points = process_settlements(records)
-    conflict = process_conflict(built, records, points)
+    conflict = process_conflict(built, records, points, cities, curated.load_hand_drawn(HAND_DRAWN))
     layers = {**conflict["layers"], "settlements": points, "places": places}
     feature_ids = {i for frame in layers.values() for i in frame.id}
     settlements.check_subjects(records, feature_ids)

@@ -22,10 +22,13 @@
     for (var i = 0; i < timeline.length; i++) {
       if (timeline[i].date === null || timeline[i].date <= day) current = timeline[i];
     }
-    return current;
+    // A change that ends the feature (geo.state.status_on): from that day it is not on the map.
+    return current && current.ends ? null : current;
   };
 
-  var PENDING = /^(scheduled|contested|to be agreed|agreed in principle|peacekeepers deploying)/;
+  var PENDING = /^(scheduled|contested|to be agreed|agreed in principle|peacekeepers deploying|planned|under construction|closing)/;
+  // A road or corridor blocked or closed that day is drawn in dark red, dotted: its status is the news.
+  var BLOCKED = /^(blocked|closed)/;
   var CANVAS_ABOVE = 1500;  // features; see Controller
   // How deep a geometry's coordinates nest below a ring or line, as L.GeoJSON.coordsToLatLngs counts.
   var NESTING = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
@@ -86,6 +89,7 @@
     // On a narrow map (a phone) the time bar spans the map below the zoom buttons, the search box below it.
     this.narrow = map.getSize().x < 600;
     map.getContainer().classList.toggle("kcm-narrow", this.narrow);
+    if (data.timeline) this.scale = timeScale(data.timeline);
     if (data.timeline) this.timeControl(data.timeline);
     if (data.names || data.names_url) this.searchControl();
     this.legend();
@@ -356,6 +360,9 @@
       dashArray: precision === "approximate" ? "7 6" : (pending ? "3 5" : null)
     };
     if (info.id === "nkao_1991") { style.fillOpacity = 0; }
+    if (change && BLOCKED.test(change.status || "") && !selected) {
+      style.color = "#7f1d1d"; style.fillColor = "#7f1d1d"; style.dashArray = "2 5"; style.weight += 1;
+    }
     style.stroke = true;
     style.fill = kind === "polygon";  // explicit, so that a shape hidden on the canvas comes back whole
     return style;
@@ -456,7 +463,8 @@
     if (quotes.length) {
       html += "<div class='kcm-pop-quotes'><b>The article says:</b><ul>" + quotes.map(function (q) {
         return "<li>“" + esc(q.quote) + "” <a class='kcm-claim-link' data-claim='" + esc(q.id) + "' href='" +
-          esc(claimLink(q)) + "'>" + esc(q.id) + ": " + esc(q.verdict) + "</a></li>";
+          esc(claimLink(q)) + "'>" + esc(q.id) + ": " + esc(q.verdict) + " on 24 Nov 2020" +
+          (q.hindsight ? "; " + esc(String(q.hindsight).replace(/_/g, " ")) + " in hindsight" : "") + "</a></li>";
       }).join("") + "</ul></div>";
     }
     return html + "</div>";
@@ -549,26 +557,39 @@
   // The area each side held, day by day: a stacked chart drawn once, its day marker moved on each step.
   var CHART_W = 276, CHART_H = 64;
   Controller.prototype.areaChart = function (areas) {
-    var self = this, days = areas.days, n = days.length;
+    // The figures hold from each of `days` until the next (the last until `end`): a stepped chart, laid out
+    // on the time bar's scale, so that the war takes the room it takes on the bar.
+    var self = this, days = areas.days, scale = this.scale;
     var totals = days.map(function (_, i) {
       return areas.groups.reduce(function (sum, g) { return sum + areas.km2[g.id][i]; }, 0);
     });
     var top = Math.max.apply(null, totals) || 1;
-    var x = function (i) { return (n > 1 ? i / (n - 1) : 0) * CHART_W; };
+    var xOfDay = function (day) {
+      return scale ? scale.positionOf(day) / (scale.positions - 1) * CHART_W : 0;
+    };
+    var edges = days.map(xOfDay).concat([CHART_W]);
     var y = function (v) { return CHART_H - v / top * CHART_H; };
     var below = days.map(function () { return 0; });
+    var outline = function (values) {
+      var points = [];
+      values.forEach(function (v, i) {
+        points.push(edges[i].toFixed(1) + "," + y(v).toFixed(1), edges[i + 1].toFixed(1) + "," + y(v).toFixed(1));
+      });
+      return points;
+    };
     var shapes = areas.groups.map(function (g) {
       var upper = below.map(function (b, i) { return b + areas.km2[g.id][i]; });
-      var points = upper.map(function (v, i) { return x(i).toFixed(1) + "," + y(v).toFixed(1); })
-        .concat(below.map(function (v, i) { return x(i).toFixed(1) + "," + y(v).toFixed(1); }).reverse());
+      var points = outline(upper).concat(outline(below).reverse());
       below = upper;
       return "<polygon points='" + points.join(" ") + "' fill='" + esc(g.colour) + "'><title>" + esc(g.title || g.label) +
         "</title></polygon>";
     }).join("");
+    var first = days[0], last = areas.end || days[days.length - 1];
+    var title = "Area held, " + shortDay(first) + " - " + shortDay(last);
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "kcm-areas");
-      div.innerHTML = "<button type='button' class='kcm-areas-title' aria-expanded='true'>Area held, 27 Sep - 1 Dec</button>" +
+      div.innerHTML = "<button type='button' class='kcm-areas-title' aria-expanded='true'>" + esc(title) + "</button>" +
         "<div class='kcm-areas-body'><svg class='kcm-areas-chart' width='" + CHART_W + "' height='" + CHART_H +
         "' viewBox='0 0 " + CHART_W + " " + CHART_H + "' role='img' aria-label='Area held by each side, day by day'>" +
         shapes + "<line class='kcm-areas-day' x1='0' x2='0' y1='0' y2='" + CHART_H + "'></line></svg>" +
@@ -594,17 +615,18 @@
     Array.prototype.forEach.call(div.querySelectorAll(".kcm-areas-value"), function (el) {
       values[el.getAttribute("data-group")] = el;
     });
-    this.areas = { data: areas, totals: totals, x: x, line: div.querySelector(".kcm-areas-day"), values: values,
+    this.areas = { data: areas, totals: totals, x: xOfDay, line: div.querySelector(".kcm-areas-day"), values: values,
                    format: new Intl.NumberFormat("en", { maximumFractionDigits: 0 }) };
   };
 
   Controller.prototype.markAreaDay = function (day) {
     var chart = this.areas;
     if (!chart) return;
-    var i = chart.data.days.indexOf(day);
+    var days = chart.data.days, i = -1;
+    for (var k = 0; k < days.length && days[k] <= day; k++) i = k;
     if (i < 0) return;
-    chart.line.setAttribute("x1", chart.x(i).toFixed(1));
-    chart.line.setAttribute("x2", chart.x(i).toFixed(1));
+    chart.line.setAttribute("x1", chart.x(day).toFixed(1));
+    chart.line.setAttribute("x2", chart.x(day).toFixed(1));
     // Only the numbers change, in rows laid out once: a step costs no new layout of the box.
     var total = chart.totals[i] || 1;
     chart.data.groups.forEach(function (g) {
@@ -707,31 +729,88 @@
     d.setUTCDate(d.getUTCDate() + days);
     return d.toISOString().slice(0, 10);
   };
+  var daysBetween = function (a, b) {
+    return Math.round((Date.parse(b + "T00:00:00Z") - Date.parse(a + "T00:00:00Z")) / 864e5);
+  };
   var DAY_LABEL = { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
+  var SHORT_DAY = { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
+  var BAR_POSITIONS = 1000;
+
+  // The time bar's scale: each period of the timeline (geo.catalog.PERIODS) gets its share of the bar, so the
+  // 44 days of the war have as much room as the two years after them. A day's position is the first of the
+  // positions it covers, and every position names one day: where a period has more positions than days,
+  // each day is reachable by dragging; where fewer, the buttons and the arrow keys still go day by day.
+  var timeScale = function (timeline) {
+    var days = [];
+    for (var day = timeline.start; day <= timeline.end; day = addDays(day, 1)) days.push(day);
+    var periods = timeline.periods && timeline.periods.length ? timeline.periods :
+      [{ id: "all", label: "", title: "", start: timeline.start, end: timeline.end, share: 1, play_days: 1 }];
+    var at = 0, first = 0;
+    var spans = periods.map(function (p, k) {
+      var width = k === periods.length - 1 ? BAR_POSITIONS - at : Math.round(p.share * BAR_POSITIONS);
+      var span = { period: p, from: at, width: width, first: first, days: daysBetween(p.start, p.end) + 1 };
+      at += width; first += span.days;
+      return span;
+    });
+    var spanOfIndex = function (i) {
+      for (var k = spans.length - 1; k >= 0; k--) if (i >= spans[k].first) return spans[k];
+      return spans[0];
+    };
+    var index = {};
+    days.forEach(function (d, i) { index[d] = i; });
+    var scale = {
+      days: days, spans: spans, positions: BAR_POSITIONS,
+      indexOf: function (day) { return day in index ? index[day] : -1; },
+      periodOf: function (day) { return spanOfIndex(Math.max(0, scale.indexOf(day))).period; },
+      positionOf: function (day) {
+        var i = scale.indexOf(day);
+        if (i < 0) return 0;
+        var s = spanOfIndex(i);
+        return s.from + Math.ceil((i - s.first) * s.width / s.days);
+      },
+      dayAt: function (position) {
+        position = Math.max(0, Math.min(BAR_POSITIONS - 1, position));
+        var s = spans[spans.length - 1];
+        for (var k = 0; k < spans.length; k++) if (position < spans[k].from + spans[k].width) { s = spans[k]; break; }
+        return days[Math.min(s.first + s.days - 1, s.first + Math.floor((position - s.from) * s.days / s.width))];
+      }
+    };
+    return scale;
+  };
 
   // The map's own timeline: a step is drawn at once, on the client; the dashboard hears of it afterwards.
   Controller.prototype.timeControl = function (timeline) {
-    var self = this;
-    var days = [];
-    for (var day = timeline.start; day <= timeline.end; day = addDays(day, 1)) days.push(day);
-    this.days = days;
+    var self = this, scale = this.scale;
+    this.days = scale.days;
+    var keyDays = Object.keys(timeline.key_dates || {}).sort();
     var control = L.control({ position: this.narrow ? "topleft" : "topright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "kcm-time");
       if (self.narrow) div.style.width = (self.map.getSize().x - 20) + "px";
-      var ticks = Object.keys(timeline.key_dates || {}).map(function (d) {
-        return "<option value='" + days.indexOf(d) + "' label='" + esc(timeline.key_dates[d]) + "'></option>";
+      var ticks = keyDays.map(function (d) {
+        return "<option value='" + scale.positionOf(d) + "' label='" + esc(timeline.key_dates[d]) + "'></option>";
+      }).join("");
+      var strip = scale.spans.map(function (s) {
+        return "<button type='button' class='kcm-time-period' data-period='" + esc(s.period.id) + "' data-start='" +
+          esc(s.period.start) + "' style='flex-grow:" + s.width + "' title='" + esc(s.period.title) + ", " +
+          esc(shortDay(s.period.start)) + " - " + esc(shortDay(s.period.end)) + "' aria-label='Go to " +
+          esc(s.period.label) + ": " + esc(s.period.title) + "'>" + esc(s.period.label) + "</button>";
+      }).join("");
+      var groups = scale.spans.map(function (s) {
+        var inside = keyDays.filter(function (d) { return d >= s.period.start && d <= s.period.end; });
+        if (!inside.length) return "";
+        return "<optgroup label='" + esc(s.period.label + ": " + s.period.title) + "'>" + inside.map(function (d) {
+          return "<option value='" + esc(d) + "'>" + esc(shortDay(d)) + ": " + esc(timeline.key_dates[d]) + "</option>";
+        }).join("") + "</optgroup>";
       }).join("");
       div.innerHTML = "<button type='button' class='kcm-time-prev' aria-label='Previous day'>‹</button>" +
-        "<input type='range' class='kcm-time-range' min='0' max='" + (days.length - 1) + "' step='1' value='0' " +
+        "<input type='range' class='kcm-time-range' min='0' max='" + (scale.positions - 1) + "' step='1' value='0' " +
         "list='kcm-key-days' aria-label='Date on the map'><datalist id='kcm-key-days'>" + ticks + "</datalist>" +
         "<button type='button' class='kcm-time-next' aria-label='Next day'>›</button>" +
         "<button type='button' class='kcm-time-play' aria-pressed='false'>Play</button>" +
+        "<div class='kcm-time-periods' role='group' aria-label='Periods of the timeline'>" + strip + "</div>" +
         "<select class='kcm-time-keydate' aria-label='Jump to a key date'><option value=''>Key dates…</option>" +
-        Object.keys(timeline.key_dates || {}).map(function (d) {
-          var label = new Date(d + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-          return "<option value='" + esc(d) + "'>" + esc(label) + ": " + esc(timeline.key_dates[d]) + "</option>";
-        }).join("") + "</select>" +
+        groups + "</select>" +
         "<div class='kcm-time-label' aria-live='polite'></div>";
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -743,20 +822,55 @@
     this.timeLabel = div.querySelector(".kcm-time-label");
     this.playButton = div.querySelector(".kcm-time-play");
     this.keyDateSelect = div.querySelector(".kcm-time-keydate");
+    this.periodButtons = div.querySelectorAll(".kcm-time-period");
     this.keyDateSelect.addEventListener("change", function () {
       if (self.keyDateSelect.value) self.setDate(self.keyDateSelect.value, true);
     });
+    Array.prototype.forEach.call(this.periodButtons, function (button) {
+      button.addEventListener("click", function () { self.setDate(button.getAttribute("data-start"), true); });
+    });
     this.keyDates = timeline.key_dates || {};
-    this.timeRange.addEventListener("input", function () { self.setDate(self.days[Number(self.timeRange.value)]); });
+    this.keyDays = keyDays;
+    this.timeRange.addEventListener("input", function () { self.setDate(scale.dayAt(Number(self.timeRange.value))); });
+    // The arrow keys step a day, Page Up and Page Down a step of Play's: a position of the bar may be a
+    // fraction of a day (the war) or several days (the years after).
+    this.timeRange.addEventListener("keydown", function (event) {
+      var by = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[event.key];
+      if (event.key === "PageUp" || event.key === "PageDown") {
+        by = (event.key === "PageUp" ? 1 : -1) * scale.periodOf(self.state.date).play_days;
+      }
+      if (!by) return;
+      event.preventDefault();
+      self.stepBy(by);
+    });
     div.querySelector(".kcm-time-prev").addEventListener("click", function () { self.stepBy(-1); });
     div.querySelector(".kcm-time-next").addEventListener("click", function () { self.stepBy(1); });
     this.playButton.addEventListener("click", function () { self.togglePlay(); });
   };
+  var shortDay = function (iso) { return new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", SHORT_DAY); };
 
   Controller.prototype.stepBy = function (days) {
     var index = this.days.indexOf(this.state.date) + days;
-    if (index >= 0 && index < this.days.length) this.setDate(this.days[index]);
-    return index >= 0 && index < this.days.length;
+    index = Math.max(0, Math.min(this.days.length - 1, index));
+    if (this.days[index] === this.state.date) return false;
+    this.setDate(this.days[index]);
+    return true;
+  };
+
+  // Play moves at the pace of the period it is in (a day at a time through the war, a week or two in the
+  // quiet years), but never past a key date or into the next period without stopping on it.
+  Controller.prototype.playStep = function () {
+    var scale = this.scale, day = this.state.date, period = scale.periodOf(day);
+    var target = addDays(day, period.play_days);
+    var nextPeriod = addDays(period.end, 1);
+    if (nextPeriod < target) target = nextPeriod;
+    for (var k = 0; k < this.keyDays.length; k++) {
+      if (this.keyDays[k] > day) { if (this.keyDays[k] < target) target = this.keyDays[k]; break; }
+    }
+    if (target > this.days[this.days.length - 1]) target = this.days[this.days.length - 1];
+    if (target === day) return false;
+    this.setDate(target);
+    return true;
   };
 
   Controller.prototype.togglePlay = function () {
@@ -765,7 +879,7 @@
       clearInterval(this.playing); this.playing = null;
     } else {
       if (this.state.date === this.days[this.days.length - 1]) this.setDate(this.days[0]);
-      this.playing = setInterval(function () { if (!self.stepBy(1)) self.togglePlay(); }, 800);
+      this.playing = setInterval(function () { if (!self.playStep()) self.togglePlay(); }, 800);
     }
     this.playButton.textContent = this.playing ? "Pause" : "Play";
     this.playButton.setAttribute("aria-pressed", String(Boolean(this.playing)));
@@ -859,7 +973,13 @@
       });
     }
     if (this.timeRange) {
-      this.timeRange.value = String(this.days.indexOf(this.state.date));
+      this.timeRange.value = String(this.scale.positionOf(this.state.date));
+      var period = this.scale.periodOf(this.state.date).id;
+      Array.prototype.forEach.call(this.periodButtons, function (button) {
+        var here = button.getAttribute("data-period") === period;
+        button.classList.toggle("kcm-on", here);
+        if (here) button.setAttribute("aria-current", "true"); else button.removeAttribute("aria-current");
+      });
       var label = new Date(this.state.date + "T00:00:00Z").toLocaleDateString("en-GB", DAY_LABEL);
       var key = this.keyDates[this.state.date];
       this.timeLabel.innerHTML = "<b>" + esc(label) + "</b>" + (key ? " · " + esc(key) : "");
