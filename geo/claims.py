@@ -3,19 +3,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from geo import statement as statement_mod
 from geo.catalog import LAYER_IDS
 from geo.errors import DataFileError
-from geo.paths import CLAIMS
+from geo.paths import CLAIMS, DATA, STATEMENT
 from geo.state import parse_date, state_on
 
 VERDICTS = ("consistent", "imprecise", "unverified", "contradicted")
+# The second verdict, in hindsight: what later events made of the claim (meanings in claims.json).
+HINDSIGHT_VERDICTS = ("stands", "overtaken", "did_not_hold", "partly_held", "still_open")
+HINDSIGHT_FIELDS = ("verdict", "settled", "reason", "ledger", "sources")
+# From the article's day to the end of the year of the latest sources.
+HINDSIGHT_SPAN = (dt.date(2020, 11, 24), dt.date(2026, 12, 31))
+SOURCE_FIELDS = ("outlet", "published", "title", "url")
+_URL = re.compile(r"https?://[^\s<>\"']+")
 CLAIM_FIELDS = ("id", "quote", "span", "type", "summary", "dates", "map_date", "places", "layers", "features",
-                "verdict", "reason", "reference")
+                "verdict", "reason", "reference", "hindsight")
 
 
 def load_article(claims_path: Path = CLAIMS) -> tuple[str, dict]:
@@ -38,14 +47,87 @@ def _read_json(path: Path) -> dict:
         raise DataFileError(path, f"not valid JSON ({exc})") from exc
 
 
-def load_claims(claims_path: Path = CLAIMS) -> pd.DataFrame:
-    """Every claim as a row, checked: fields present, quote equal to the article at its span, known values."""
+def hindsight_meanings(claims_path: Path = CLAIMS) -> dict:
+    """Each hindsight verdict with its one-line meaning, as the claims file gives them."""
+    return _read_json(Path(claims_path)).get("hindsight_verdicts", {})
+
+
+def settled_day(hindsight: dict) -> dt.date | None:
+    """The day later events settled a claim, or None when still open or when it needed no settling."""
+    return dt.date.fromisoformat(hindsight["settled"]) if hindsight.get("settled") else None
+
+
+def source_label(source: dict) -> str:
+    """A later source as a reader cites it: outlet, date (when known): title."""
+    published = source.get("published") or ""
+    return f"{source['outlet']}{', ' + published if published else ''}: {source['title']}"
+
+
+def _ledger_changes(statement_path: Path) -> set[tuple[int, str]]:
+    ledger = statement_mod.load(statement_path)
+    return {(point["number"], change["date"]) for point in ledger["points"] for change in point["changes"]}
+
+
+def _check_hindsight(claims_path: Path, where: str, hindsight, changes: set[tuple[int, str]]) -> None:
+    """The claim's verdict in hindsight: a known verdict, the day it was settled (or null), a reason, the
+    ledger's changes it rests on (which must exist) and the public pages that say so."""
+    def fail(problem):
+        raise DataFileError(claims_path, f"{where}: hindsight {problem}")
+
+    if not isinstance(hindsight, dict):
+        fail("is not an object")
+    missing = [f for f in HINDSIGHT_FIELDS if f not in hindsight]
+    if missing:
+        fail(f"lacks fields {missing}")
+    verdict = hindsight["verdict"]
+    if verdict not in HINDSIGHT_VERDICTS:
+        fail(f"verdict {str(verdict)[:30]!r} is not one of {HINDSIGHT_VERDICTS}")
+    settled = hindsight["settled"]
+    if settled is not None:
+        try:
+            day = dt.date.fromisoformat(str(settled))
+        except ValueError:
+            fail(f"settled date {str(settled)[:20]!r} is not YYYY-MM-DD")
+        if not HINDSIGHT_SPAN[0] <= day <= HINDSIGHT_SPAN[1]:
+            fail(f"settled date {day} is outside {HINDSIGHT_SPAN[0]}..{HINDSIGHT_SPAN[1]}")
+        if verdict == "still_open":
+            fail(f"is still open, so it has no settled date (not {day})")
+    if not isinstance(hindsight["reason"], str) or not hindsight["reason"].strip():
+        fail("needs a reason")
+    refs = hindsight["ledger"]
+    if not isinstance(refs, list):
+        fail("ledger must be a list of {point, date}")
+    for ref in refs:
+        point = ref.get("point") if isinstance(ref, dict) else None
+        if type(point) is not int or (point, ref.get("date")) not in changes:
+            fail(f"names a change of the statement's ledger that does not exist: {str(ref)[:60]}")
+    sources = hindsight["sources"]
+    if not isinstance(sources, list):
+        fail("sources must be a list")
+    # Only a claim that later events leave as it was needs no later source.
+    if not sources and not (verdict == "stands" and settled is None):
+        fail(f"{verdict!r} needs at least one source")
+    for k, source in enumerate(sources, start=1):
+        if not isinstance(source, dict) or not all(isinstance(source.get(f), str) for f in SOURCE_FIELDS):
+            fail(f"source {k} needs {', '.join(SOURCE_FIELDS)} as text")
+        if not _URL.fullmatch(source["url"]):
+            fail(f"source {k}: url {source['url'][:80]!r} is not an http(s) address")
+
+
+def load_claims(claims_path: Path = CLAIMS, statement_path: Path | None = None) -> pd.DataFrame:
+    """Every claim as a row, checked: fields present, quote equal to the article at its span, known values,
+    and a verdict in hindsight whose ledger references exist in the statement's ledger (by default the one
+    beside the claims file, as data/curated/statement.json is beside data/claims.json)."""
     claims_path = Path(claims_path)
     document = _read_json(claims_path)
     text, _ = load_article(claims_path)
     rows = document.get("claims")
     if not isinstance(rows, list) or not rows:
         raise DataFileError(claims_path, "no list of claims under 'claims'")
+    meanings = document.get("hindsight_verdicts")
+    if not isinstance(meanings, dict) or set(meanings) != set(HINDSIGHT_VERDICTS) or not all(
+            isinstance(m, str) and m.strip() for m in meanings.values()):
+        raise DataFileError(claims_path, f"'hindsight_verdicts' must give a meaning for each of {HINDSIGHT_VERDICTS}")
     for index, claim in enumerate(rows):
         where = f"claim {claim.get('id', index)!r}" if isinstance(claim, dict) else f"claim #{index}"
         if not isinstance(claim, dict):
@@ -67,6 +149,11 @@ def load_claims(claims_path: Path = CLAIMS) -> pd.DataFrame:
                 dt.date.fromisoformat(day)
         except ValueError as exc:
             raise DataFileError(claims_path, f"{where}: {exc}") from exc
+    # The statement's ledger is read once the claims themselves hold together.
+    changes = _ledger_changes(Path(statement_path) if statement_path else
+                              claims_path.parent / STATEMENT.relative_to(DATA))
+    for claim in rows:
+        _check_hindsight(claims_path, f"claim {claim['id']!r}", claim["hindsight"], changes)
     frame = pd.DataFrame(rows, columns=list(CLAIM_FIELDS))
     if frame.id.duplicated().any():
         raise DataFileError(claims_path, f"duplicate claim ids {sorted(frame.id[frame.id.duplicated()])}")
@@ -138,4 +225,5 @@ def claims_about(claims: pd.DataFrame, feature_id: str) -> pd.DataFrame:
 
 
 def to_records(claims: pd.DataFrame) -> list[dict]:
+    """The claims as JSON-ready dicts, each with its verdict of 24 Nov 2020 and its `hindsight`."""
     return json.loads(claims.to_json(orient="records", force_ascii=False))

@@ -46,7 +46,8 @@ def quotes_by_feature(claims: pd.DataFrame) -> dict[str, list[dict]]:
     for claim in claims.itertuples():
         for feature in claim.features:
             quotes.setdefault(feature, []).append(
-                {"id": claim.id, "quote": claim.quote, "verdict": claim.verdict, "map_date": claim.map_date})
+                {"id": claim.id, "quote": claim.quote, "verdict": claim.verdict,
+                 "hindsight": claim.hindsight["verdict"], "map_date": claim.map_date})
     return quotes
 
 

@@ -22,9 +22,13 @@ ARTICLE = DATA / "article" / "sputnik-2020-11-24.txt"
 META = DATA / "article" / "sputnik-2020-11-24.meta.json"
 CLAIMS = DATA / "claims.json"
 SCHEMA = DATA / "claims.schema.json"
+STATEMENT = DATA / "curated" / "statement.json"
 
 WINDOW = (dt.date(2020, 9, 27), dt.date(2020, 12, 1))
 VERDICTS = {"consistent", "imprecise", "unverified", "contradicted"}
+HINDSIGHT_VERDICTS = {"stands", "overtaken", "did_not_hold", "partly_held", "still_open"}
+# A verdict in hindsight is settled between the article's day and the end of the year of the latest sources.
+HINDSIGHT_SPAN = (dt.date(2020, 11, 24), dt.date(2026, 12, 31))
 TYPES = {"event", "agreement_term", "diplomacy", "territorial_control", "figure", "background"}
 LAYERS = {
     "nkao_1991", "contact_line_1994", "armenian_held_1994", "captured", "ceded",
@@ -60,8 +64,9 @@ STEPANAKERT_IN = {
 }
 CLAIM_FIELDS = [
     "id", "quote", "span", "type", "summary", "dates", "map_date", "places", "layers", "features",
-    "verdict", "reason", "reference",
+    "verdict", "reason", "reference", "hindsight",
 ]
+HINDSIGHT_FIELDS = ["verdict", "settled", "reason", "ledger", "sources"]
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -83,6 +88,17 @@ def claims(data) -> list[dict]:
 @pytest.fixture(scope="module")
 def schema() -> dict:
     return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ledger() -> dict:
+    return json.loads(STATEMENT.read_text(encoding="utf-8"))
+
+
+def _changes(ledger, number, status=None) -> list[dict]:
+    """The ledger's changes of a point, in date order, optionally only those to a status."""
+    point = next(p for p in ledger["points"] if p["number"] == number)
+    return [c for c in point["changes"] if status is None or c["status"] == status]
 
 
 def _by_quote(claims, fragment):
@@ -119,11 +135,12 @@ def test_article_keeps_original_typos(text):
 # --- top level --------------------------------------------------------------------------------------
 
 def test_top_level(data):
-    assert set(data) == {"article", "verdicts", "claim_types", "claims"}
+    assert set(data) == {"article", "verdicts", "hindsight_verdicts", "claim_types", "claims"}
     assert (DATA / data["article"]).resolve() == ARTICLE.resolve()
     assert set(data["verdicts"]) == VERDICTS
+    assert set(data["hindsight_verdicts"]) == HINDSIGHT_VERDICTS
     assert set(data["claim_types"]) == TYPES
-    for meaning in [*data["verdicts"].values(), *data["claim_types"].values()]:
+    for meaning in [*data["verdicts"].values(), *data["hindsight_verdicts"].values(), *data["claim_types"].values()]:
         assert isinstance(meaning, str) and meaning.strip() and "\n" not in meaning
     assert 15 <= len(data["claims"]) <= 30
 
@@ -241,11 +258,115 @@ def test_known_verdicts(claims):
     assert all("2020-09-27" in c["dates"] for c in _by_quote(claims, "late September"))
 
 
+# --- verdicts in hindsight ---------------------------------------------------------------------------
+
+def test_every_claim_has_a_verdict_in_hindsight(claims, ledger):
+    changes = {(p["number"], c["date"]) for p in ledger["points"] for c in p["changes"]}
+    for c in claims:
+        hindsight = c["hindsight"]
+        assert list(hindsight) == HINDSIGHT_FIELDS, c["id"]
+        assert hindsight["verdict"] in HINDSIGHT_VERDICTS, c["id"]
+        if hindsight["settled"] is not None:
+            assert ISO_DATE.match(hindsight["settled"]), c["id"]
+            assert HINDSIGHT_SPAN[0] <= dt.date.fromisoformat(hindsight["settled"]) <= HINDSIGHT_SPAN[1], c["id"]
+        if hindsight["verdict"] == "still_open":
+            assert hindsight["settled"] is None, c["id"]
+        for ref in hindsight["ledger"]:
+            assert (ref["point"], ref["date"]) in changes, (c["id"], ref)
+        if not hindsight["sources"]:  # only a claim later events leave as it was needs no later source
+            assert hindsight["verdict"] == "stands" and hindsight["settled"] is None, c["id"]
+        for source in hindsight["sources"]:
+            assert set(source) == {"outlet", "published", "title", "url"}, c["id"]
+            assert source["url"].startswith(("https://", "http://")), c["id"]
+            assert source["published"] == "" or ISO_DATE.match(source["published"]), c["id"]
+
+
+def test_hindsight_reasons_are_for_readers(claims):
+    for c in claims:
+        reason = c["hindsight"]["reason"]
+        assert reason.strip() and "\n" not in reason and len(reason) <= 420, c["id"]
+        # A reader cannot open an internal document.
+        assert not re.search(r"\b(brief|reference|ledger)\b", reason, re.IGNORECASE), c["id"]
+        if not c["hindsight"]["sources"]:
+            assert "no later source" in reason, c["id"]  # says why none is given
+
+
+def test_hindsight_sources_agree_with_the_ledger(claims, ledger):
+    """A later page that the statement's ledger also cites is described as the ledger describes it."""
+    cited = {s["url"]: s for p in ledger["points"] for c in p["changes"] for s in c["sources"]}
+    for c in claims:
+        for source in c["hindsight"]["sources"]:
+            if source["url"] in cited:
+                assert source == {k: cited[source["url"]].get(k, "") for k in source}, (c["id"], source["url"])
+
+
+def test_the_peacekeepers_two_verdicts(claims, ledger):
+    """Deployed as the article says; the five-year term was cut short in 2024."""
+    in_force = dt.date.fromisoformat(ledger["statement"]["in_force"])
+    term_end = in_force.replace(year=in_force.year + 5)
+    ended_early = _changes(ledger, 4, "ended_early")[0]
+    for claim in _by_quote(claims, "deployed its peacekeepers"):
+        hindsight = claim["hindsight"]
+        assert claim["verdict"] in {"consistent", "imprecise"}
+        assert hindsight["verdict"] == "overtaken", claim["id"]
+        settled = dt.date.fromisoformat(hindsight["settled"])
+        assert settled.year == 2024 and settled < term_end, claim["id"]
+        assert settled == dt.date.fromisoformat(ended_early["date"]), claim["id"]
+        assert hindsight["sources"], claim["id"]
+
+
+def test_the_corridors_two_verdicts(claims, ledger):
+    """On 24 Nov the corridor linked Stepanakert with Armenia; from the blockade of Dec 2022 it did not."""
+    broken = _changes(ledger, 6, "broken")
+    (claim,) = _by_quote(claims, "Lachin corridor, which connects")
+    assert claim["verdict"] == "consistent"
+    assert claim["hindsight"]["verdict"] == "overtaken"
+    assert claim["hindsight"]["settled"] == broken[0]["date"] and broken[0]["date"].startswith("2022-12")
+    assert {"point": 6, "date": broken[0]["date"]} in claim["hindsight"]["ledger"]
+
+
+def test_the_return_of_the_displaced_in_hindsight(claims, ledger):
+    (agreed,) = _by_quote(claims, "safe return of hitherto displaced")
+    assert agreed["verdict"] == "consistent" and agreed["hindsight"]["verdict"] == "partly_held"
+    assert agreed["hindsight"]["settled"] is None  # returns still under way by the latest sources
+    assert {r["date"] for r in agreed["hindsight"]["ledger"]} <= {c["date"] for c in _changes(ledger, 7)}
+    (overseen,) = _by_quote(claims, "overseen by the Russian peacekeeper")
+    assert overseen["verdict"] == "contradicted" and overseen["hindsight"]["verdict"] == "did_not_hold"
+
+
+def test_what_stands(claims, ledger):
+    # A report of the calls: nothing later touches it, so it needs neither a settling day nor a later source.
+    (calls,) = _by_quote(claims, "23 November and 24 November")
+    assert calls["verdict"] == "consistent"
+    assert calls["hindsight"]["verdict"] == "stands"
+    assert calls["hindsight"]["settled"] is None and not calls["hindsight"]["sources"]
+    # Ran ahead of events on 24 Nov; borne out when Lachin district was handed over.
+    (ceded,) = _by_quote(claims, "were ceded")
+    lachin = [c for c in _changes(ledger, 6, "done") if c["date"] < "2021-01-01"][-1]
+    assert ceded["verdict"] == "imprecise" and ceded["hindsight"]["verdict"] == "stands"
+    assert ceded["hindsight"]["settled"] == lachin["date"]
+
+
+def test_the_vocabulary_fits_the_claims(claims):
+    used = {c["hindsight"]["verdict"] for c in claims}
+    assert used <= HINDSIGHT_VERDICTS
+    assert {"stands", "overtaken", "did_not_hold", "partly_held"} <= used
+
+
 # --- schema -----------------------------------------------------------------------------------------
 
 def test_schema_matches_the_data_rules(schema):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert set(schema["required"]) == {"article", "verdicts", "claim_types", "claims"}
+    assert set(schema["required"]) == {"article", "verdicts", "hindsight_verdicts", "claim_types", "claims"}
+    assert set(schema["properties"]["hindsight_verdicts"]["required"]) == HINDSIGHT_VERDICTS
+    hindsight = schema["$defs"]["hindsight"]
+    assert hindsight["required"] == HINDSIGHT_FIELDS and hindsight["additionalProperties"] is False
+    assert set(hindsight["properties"]["verdict"]["enum"]) == HINDSIGHT_VERDICTS
+    settled_re = re.compile(hindsight["properties"]["settled"]["oneOf"][0]["allOf"][1]["pattern"])
+    for day, inside in ((HINDSIGHT_SPAN[0], True), (HINDSIGHT_SPAN[1], True),
+                        (HINDSIGHT_SPAN[0] - dt.timedelta(days=1), False),
+                        (HINDSIGHT_SPAN[1] + dt.timedelta(days=1), False)):
+        assert bool(settled_re.match(day.isoformat())) is inside, day
     claim = schema["$defs"]["claim"]
     props = claim["properties"]
     assert claim["required"] == CLAIM_FIELDS and set(props) == set(CLAIM_FIELDS)
