@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from geo import areas as areas_mod, claims as claims_mod, layers as layers_mod, mapdata, state
-from geo import settlements as settlements_mod, view as view_mod, viewsync
+from geo import paths, settlements as settlements_mod, statement as statement_mod, view as view_mod, viewsync
 from geo.errors import GeoError
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -53,6 +53,24 @@ def load() -> dict:
             "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id),
             "settlements_by_id": layers["settlements"].set_index("id"),
             "place_ids": frozenset(layers["settlements"].id), "captured_ids": frozenset(layers["captured"].id)}
+
+
+def ledger() -> dict:
+    """The statement's ledger (geo.statement), checked; raises DataFileError naming the file and the problem.
+
+    The path is read on every call, not bound at import, so a test can point it elsewhere; the file's time
+    of change is part of the cache's key, so an edited file is read again without restarting the server."""
+    path = paths.STATEMENT
+    try:
+        changed = path.stat().st_mtime_ns
+    except OSError:
+        changed = None  # missing: load() says so
+    return _ledger(str(path), changed)
+
+
+@st.cache_data(show_spinner=False)
+def _ledger(path: str, changed) -> dict:
+    return statement_mod.load(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,20 +121,23 @@ def change_view(view: view_mod.View, push: bool = True) -> None:
         set_synced(synced().changed_here(view, push=push))
 
 
-def notify_bad_link() -> None:
+def notify_bad_link(skip=()) -> None:
     """Say which link parameters could not be used, and what is shown instead: on every run until the reader
-    changes the view the link opened (the map page draws itself in two runs, and a layer toggle reruns it)."""
+    changes the view the link opened (the map page draws itself in two runs, and a layer toggle reruns it).
+
+    `skip`: parameters the page reads and reports itself (the ledger's `date` has a range of its own)."""
     if "link_notices" not in st.session_state:
         try:
             data = load()
         except GeoError:
             return  # the page itself reports the broken data
-        st.session_state.link_notices = view_mod.from_query(
+        st.session_state.link_notices = view_mod.parse_query(
             st.query_params.to_dict(), claim_ids=data["claim_ids"], place_ids=data["place_ids"])[1]
     opened = st.session_state.get("synced")
     if opened is not None and (opened.rev, opened.ack) != (0, 0):
         return  # the view has changed since the link opened it
-    for notice in st.session_state.link_notices:
+    notices = {key: notice for key, notice in st.session_state.link_notices.items() if key not in skip}
+    for notice in dict.fromkeys(notices.values()):  # lat and lon share one notice
         st.warning(md_escape(notice), icon=":material/link_off:")
 
 

@@ -6,12 +6,16 @@ import streamlit as st
 from geo import claims as claims_mod
 from geo import geojson, mapview, state, viewsync
 from geo import view as view_mod
-from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID
+from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID, TIMELINE_END, TIMELINE_START
 from geo.errors import GeoError
 from app_pages import common, map_component
+from app_pages.ledger_panel import ledger_panel
 
 VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orange-badge[imprecise]",
                   "unverified": ":gray-badge[unverified]", "contradicted": ":red-badge[contradicted]"}
+HINDSIGHT_BADGES = {"stands": ":green-badge[stands]", "overtaken": ":violet-badge[overtaken]",
+                    "did_not_hold": ":red-badge[did not hold]", "partly_held": ":orange-badge[partly held]",
+                    "still_open": ":gray-badge[still open]"}
 MAP_HEIGHT = 620
 CLAIMS_SHOWN = 30  # a panel, not a list: the Claims page has them all
 
@@ -149,6 +153,11 @@ def timeline_map_and_claims():
             st.dataframe(table.rename(columns={"name_en": "Feature", "layer": "Layer", "status": "Status",
                                                "status_since": "Since", "precision": "Precision",
                                                "area_km2": "Area (km²)"}), hide_index=True, key="state_table")
+        with st.expander(f"The statement's nine points on {view.date:%d %b %Y}"):
+            try:
+                ledger_panel(view.date)
+            except GeoError as exc:  # a broken ledger file costs the panel, not the map
+                st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
     with claims_column:
         claims_panel(view, day_state)
 
@@ -174,17 +183,34 @@ def claims_panel(view, day_state):
     if view.place:
         selected_place(view)
     st.markdown(f"**The article's claims ({len(relevant)} of {len(claims)} bear on this day)**")
+
+    def verdicts(claim) -> str:
+        """Both verdicts: as of the article's day, and in hindsight with the day later events settled it."""
+        hindsight = claim.hindsight
+        line = (f":gray[24 Nov 2020] {VERDICT_BADGES[claim.verdict]} "
+                f":gray[In hindsight] {HINDSIGHT_BADGES[hindsight['verdict']]}")
+        settled = claims_mod.settled_day(hindsight)
+        if settled and view.date < settled:
+            line += f" :gray[settled {settled:%d %b %Y}; not yet settled on {view.date:%d %b %Y}]"
+        elif settled:
+            line += f" :gray[settled {settled:%d %b %Y}]"
+        return line
+
     if view.claim:
         chosen = data["claims_by_id"].loc[view.claim]
+        hindsight = chosen.hindsight
         with st.container(border=True, key="selected_claim"):
-            st.markdown(f"**{view.claim}** {VERDICT_BADGES[chosen.verdict]} "
-                        f"“{common.md_escape(chosen.quote)}”")
-            st.caption(common.md_escape(chosen.reason) + "  \nSources: " + common.source_links(chosen.reference))
+            st.markdown(f"**{view.claim}** “{common.md_escape(chosen.quote)}”  \n{verdicts(chosen)}")
+            st.caption("On 24 Nov 2020: " + common.md_escape(chosen.reason) + "  \nSources: "
+                       + common.source_links(chosen.reference))
+            later = "; ".join(common.md_link(claims_mod.source_label(s), s["url"]) for s in hindsight["sources"])
+            st.caption("In hindsight: " + common.md_escape(hindsight["reason"])
+                       + (f"  \nLater sources: {later}" if later else ""))
             st.button("Clear selection", key="clear_claim", on_click=on_clear_claim)
     with st.container(height=MAP_HEIGHT - 40, border=False):
         for claim in relevant.head(CLAIMS_SHOWN).itertuples():
             with st.container(border=True, key=f"claim_{claim.id}"):
-                st.markdown(f"**{claim.id}** {VERDICT_BADGES[claim.verdict]} :gray[{claim.type.replace('_', ' ')}]"
+                st.markdown(f"**{claim.id}** :gray[{claim.type.replace('_', ' ')}]  \n{verdicts(claim)}"
                             f"  \n“{common.md_escape(claim.quote)}”")
                 if claim.features:
                     st.button("Show on map", key=f"show_{claim.id}", on_click=on_select_claim, args=(claim.id,),
@@ -228,4 +254,5 @@ title = st.empty()  # above the map, written after it: the map's element goes ou
 timeline_map_and_claims()
 if st.session_state.get("map_painted"):
     sidebar(common.view_from_link())
-title.markdown("#### Nagorno-Karabakh, 27 Sep - 1 Dec 2020: the war, the ceasefire of 10 Nov and the handovers")
+title.markdown(f"#### Nagorno-Karabakh, {TIMELINE_START:%-d %b %Y} - {TIMELINE_END:%-d %b %Y}: the war, the ceasefire "
+               "statement of 10 Nov 2020 and what became of it")

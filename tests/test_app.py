@@ -1,9 +1,11 @@
 """The pages, run headless with Streamlit's AppTest: the query string drives what each page shows."""
+import datetime as dt
 import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import claims as claims_mod
 from geo.catalog import LAYERS_BY_ID
 
 from geo.paths import ROOT
@@ -170,6 +172,56 @@ def test_a_claim_link_without_a_centre_fits_the_map_to_the_claim_at_the_links_da
     view = map_data(run_app(claim="c16", date="2020-11-12"))["view"]
     assert view["claim"] == "c16" and view["zoom"] != "9" and view["date"] == "2020-11-12"
     assert map_data(run_app(claim="c16"))["view"]["date"] == "2020-11-20"  # no date: the claim's own
+
+
+def claim_box(at, claim_id) -> str:
+    """The selected claim's heading in the panel beside the map: its id, quote and both verdicts."""
+    boxes = [m.value for m in at.markdown if m.value.startswith(f"**{claim_id}** “")]
+    assert len(boxes) == 1, f"expected one box for the selected claim {claim_id}"
+    return boxes[0]
+
+
+def test_a_chosen_claim_shows_its_verdict_of_24_nov_and_in_hindsight():
+    claims = claims_mod.load_claims()
+    # A claim shown on the map on a day on or after later events settled it.
+    chosen = next(c for c in claims.itertuples()
+                  if c.features and c.hindsight["settled"] and c.hindsight["settled"] <= c.map_date)
+    hindsight = chosen.hindsight
+    settled = dt.date.fromisoformat(hindsight["settled"])
+    at = run_app(claim=chosen.id)
+    box = claim_box(at, chosen.id)
+    assert "24 Nov 2020] :" in box and f"[{chosen.verdict}]" in box
+    assert "In hindsight] :" in box and f"[{hindsight['verdict'].replace('_', ' ')}]" in box
+    assert f"settled {settled:%d %b %Y}" in box and "not yet settled" not in box
+    captions = " ".join(c.value for c in at.caption)
+    assert "In hindsight: " in captions
+    assert all(f"]({source['url']})" in captions for source in hindsight["sources"])  # each a link
+    # On a day before later events settled it, the panel says so.
+    before = settled - dt.timedelta(days=1)
+    map_reports(at, 1, {"date": before.isoformat()})
+    assert f"not yet settled on {before:%d %b %Y}" in claim_box(at, chosen.id)
+
+
+def test_every_claim_beside_the_map_shows_both_verdicts():
+    claims = claims_mod.load_claims().set_index("id")
+    at = run_app(date="2020-11-24")
+    listed = [m.value for m in at.markdown if m.value.startswith("**c") and " :gray[" in m.value.split("\n")[0]]
+    assert listed
+    for entry in listed:
+        claim = claims.loc[entry[2:].split("**")[0]]
+        assert f"[{claim.verdict}]" in entry
+        assert "In hindsight] :" in entry and f"[{claim.hindsight['verdict'].replace('_', ' ')}]" in entry
+
+
+def test_claims_page_filters_by_verdict_in_hindsight():
+    at = run_app("claims")
+    table = table_with(at, "quote")
+    assert {"hindsight", "settled", "hindsight_reason"} <= set(table.columns)
+    chosen = min(set(claims_mod.load_claims().hindsight.map(lambda h: h["verdict"])))
+    at.multiselect(key="claims_hindsight").set_value([chosen]).run()
+    table = table_with(at, "quote")
+    assert len(table) and set(table.hindsight) == {chosen.replace("_", " ")}
+    assert all(reason.strip() for reason in table.hindsight_reason)
 
 
 def test_claims_page_filters_by_verdict_and_links_to_the_map():
