@@ -737,7 +737,7 @@ def test_screenshot_of_the_dashboard(session):
     view = wait_url_matches_map(page)
     assert int(view["zoom"]) > DEFAULT.zoom, f"the map was not fitted to claim c16: {view}"
     assert_in_view(page, ["lachin_corridor", "place_stepanakert"])
-    page.wait_for_load_state("networkidle")
+    s.wait_loaded()  # every request ended (not network idle, which a fresh server may never reach)
     page.evaluate("document.fonts.ready.then(() => true)")
     ARTIFACTS.mkdir(exist_ok=True)
     target: Path = ARTIFACTS / "dashboard.png"
