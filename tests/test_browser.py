@@ -279,6 +279,13 @@ def selected(page) -> set[str]:
     return {part for part in value.split(",") if part}
 
 
+def wait_whole_page(page) -> None:
+    """Wait for the page's run after the map's first paint (the claims beside the map, the sidebar): it lays the
+    page out anew, which moves the map, so a point measured before it may no longer be over the same shape."""
+    page.locator(".st-key-claim_c04").wait_for(timeout=FIRST_LOAD_MS)
+    page.locator(".st-key-layer_places").wait_for(timeout=FIRST_LOAD_MS)
+
+
 def point_inside(page, css: str) -> dict:
     """A point (in the page's viewport coordinates, as page.mouse takes them) where the shape `css` is the
     topmost element of the page."""
@@ -669,6 +676,7 @@ def test_hover_and_click_show_a_shapes_names_status_and_sources(session):
     zone = paths(page, ".kcm-f-peacekeeping_zone")
     zone.wait_for(state="attached")
     wait_url_matches_map(page)
+    wait_whole_page(page)
     # A real pointer on a point of the zone's own fill (its bounding box's centre may be another shape).
     point = point_inside(page, ".kcm-f-peacekeeping_zone")
     x, y = point["x"], point["y"]
