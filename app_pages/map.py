@@ -1,4 +1,5 @@
 """Map: the ceasefire's geography on a day, with the article's claims about it beside the map."""
+import datetime as dt
 import json
 
 import streamlit as st
@@ -141,7 +142,9 @@ def timeline_map_and_claims():
         return
     day_state = state.state_on(data["features"], view.date, view.layers)
     with map_column:
-        st.caption("Step through the days with the time bar on the map (drag it, use the arrow keys, or Play), or "
+        st.caption("Dates on the map are the days a capture was announced, denied or admitted, or a handover done, "
+                   "as the sources give them; a place no source dates shows as “day unknown”, never a day of our own. "
+                   "Step through the days with the time bar on the map (drag it, use the arrow keys, or Play), or "
                    "jump to a key date from its list. The chart at the map's corner shows the area each side held, day by "
                    "day, with the day marked. Dashed outlines are approximate; pale fills are pending "
                    "(scheduled or contested). Hover or click a shape for its names, status, sources and the "
@@ -213,7 +216,7 @@ def claims_panel(view, day_state):
                 st.markdown(f"**{claim.id}** :gray[{claim.type.replace('_', ' ')}]  \n{verdicts(claim)}"
                             f"  \n“{common.md_escape(claim.quote)}”")
                 if claim.features:
-                    st.button("Show on map", key=f"show_{claim.id}", on_click=on_select_claim, args=(claim.id,),
+                    st.button(f"Show {claim.id} on the map", key=f"show_{claim.id}", on_click=on_select_claim, args=(claim.id,),
                               disabled=claim.id == view.claim)
         if len(relevant) > CLAIMS_SHOWN:
             st.page_link("app_pages/claims.py", label=f"{len(relevant) - CLAIMS_SHOWN} more on the Claims page")
@@ -231,6 +234,18 @@ def sidebar(view):
                  format_func=view_mod.BASE_MAPS.get, label_visibility="collapsed")
         if view.base != "none":
             st.caption("Web tiles need a network connection; the offline base layer stays underneath.")
+
+
+def about_the_article():
+    """Which article the map is about and a key to its verdicts, in two short lines above the map."""
+    _, meta = common.article()
+    published = dt.date.fromisoformat(meta["date_published"])
+    st.caption(f"Built around an article: **{common.md_escape(meta['publisher'])}, {published:%-d %b %Y}**, "
+               f"“{common.md_escape(meta['title'])}”, whose statements are claims to check (the article in full: "
+               "[Claims page](./claims)).  \nVerdicts on 24 Nov 2020: "
+               + " ".join(VERDICT_BADGES[v] for v in common.verdict_meanings() if v in VERDICT_BADGES)
+               + "; in hindsight: " + " ".join(HINDSIGHT_BADGES.values())
+               + " (what each means: [Claims page](./claims)).")
 
 
 def opening_view():
@@ -254,5 +269,7 @@ title = st.empty()  # above the map, written after it: the map's element goes ou
 timeline_map_and_claims()
 if st.session_state.get("map_painted"):
     sidebar(common.view_from_link())
-title.markdown(f"#### Nagorno-Karabakh, {TIMELINE_START:%-d %b %Y} - {TIMELINE_END:%-d %b %Y}: the war, the ceasefire "
-               "statement of 10 Nov 2020 and what became of it")
+with title.container():
+    st.markdown(f"#### Nagorno-Karabakh, {TIMELINE_START:%b %Y} - {TIMELINE_END:%b %Y}: the war, the ceasefire and after")
+    if st.session_state.get("map_painted"):
+        about_the_article()

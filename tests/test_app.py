@@ -44,6 +44,27 @@ def test_the_first_run_draws_the_map_and_the_rest_follows_its_first_frame():
     assert at.button(key="show_c16") and at.checkbox(key="layer_captured").value
 
 
+def test_the_map_page_says_which_article_it_is_about_and_what_its_verdicts_mean():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "2020-11-10"
+    at.run()
+    assert not [c for c in at.caption if "Built around an article" in c.value]  # not in the map's first run
+    map_painted(at)
+    about = [c.value for c in at.caption if "Built around an article" in c.value]
+    _, meta = claims_mod.load_article()
+    assert len(about) == 1 and "Sputnik, 24 Nov 2020" in about[0] and meta["title"].split(",")[0] in about[0]
+    key = about[0]
+    for verdict in claims_mod.VERDICTS:
+        assert f"[{verdict}]" in key, verdict
+    for verdict in claims_mod.HINDSIGHT_VERDICTS:
+        assert f"[{verdict.replace('_', ' ')}]" in key, verdict
+    assert [c for c in at.caption if c.value.startswith("Dates on the map are the days a capture was announced")]
+    # Each claim's button says which claim it is for (a screen reader reads fifteen of them in a row).
+    shows = [b for b in at.button if (b.key or "").startswith("show_")]
+    assert shows and len({b.label for b in shows}) == len(shows)
+    assert all(b.label == f"Show {b.key.removeprefix('show_')} on the map" for b in shows)
+
+
 def table_with(at, column):
     """The page's dataframe that has `column` (AppTest does not expose dataframe keys)."""
     tables = [d.value for d in at.dataframe if column in d.value.columns]
