@@ -151,11 +151,7 @@ def timeline_map_and_claims():
                    "article's words about it.")
         export_row(view, day_state, selected)
         if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
-            table = day_state[["name_en", "layer", "status", "status_since", "precision", "area_km2"]].copy()
-            table["layer"] = [LAYERS_BY_ID[l].title for l in table.layer]
-            st.dataframe(table.rename(columns={"name_en": "Feature", "layer": "Layer", "status": "Status",
-                                               "status_since": "Since", "precision": "Precision",
-                                               "area_km2": "Area (km²)"}), hide_index=True, key="state_table")
+            day_table(view)
         with st.expander(f"The statement's nine points on {view.date:%d %b %Y}"):
             try:
                 ledger_panel(view.date)
@@ -163,6 +159,25 @@ def timeline_map_and_claims():
                 st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
     with claims_column:
         claims_panel(view, day_state)
+
+
+def day_table(view):
+    """What holds on the day: the area each side held, then each feature in force with its status and since
+    when. Reference layers (how things stood before the war) are left out: their words are not the day's."""
+    series = data["area_series"]
+    held = series[series.date == view.date][["label", "km2"]]
+    total = float(held.km2.sum()) or 1.0
+    st.dataframe(held.assign(share=[round(100 * v / total, 1) for v in held.km2]).rename(
+        columns={"label": f"Of the area Armenian-held on 26 Sep 2020, on {view.date:%d %b %Y}", "km2": "km²",
+                 "share": "%"}), hide_index=True, key="areas_table")
+    table = state.holding_on(data["features"], view.date, view.layers)
+    st.dataframe(table[["feature", "layer", "status", "since", "precision", "area_km2"]].rename(
+        columns={"feature": "Feature", "layer": "Layer", "status": f"Status on {view.date:%d %b %Y}",
+                 "since": "Since", "precision": "Precision", "area_km2": "Area (km²)"}),
+        hide_index=True, key="state_table")
+    st.caption("“Since” is the day of the change in force; empty where it has held since before the war. The area "
+               "held on 26 Sep 2020, the 1991 oblast, the 1994 line and the key towns' names are left out: they say "
+               "how things stood before the war, not on this day.")
 
 
 def export_row(view, day_state, selected):

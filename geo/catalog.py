@@ -32,6 +32,7 @@ class Layer:
     default_on: bool = True
     style: str = "fixed"  # "status": drawn in the colour of each feature's status that day (STATUSES)
     label_min_zoom: int | None = None  # points only: from which zoom their names are drawn
+    reference: bool = False  # how things stood before the war (26 Sep 2020, 1991, 1994), not on the day
 
 
 @dataclass(frozen=True)

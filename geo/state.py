@@ -158,3 +158,26 @@ def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day, cells: gpd.G
             "peacekeepers": peacekeepers, "settlement": settlement,
             "nearest_settlement": nearest_settlement(places, point),
             "layers": sorted(set(hits.layer)), "features": sorted(hits.id)}
+
+
+def holding_on(features, day, layer_ids=None) -> "pd.DataFrame":
+    """The day's table: each feature in force that day on a layer that says who holds what (reference layers,
+    which show how things stood before the war, are left out), with its status and since when, in layer order.
+
+    Columns: id, feature (its English name), layer (its title), status, since (the day of the change in force, or None when it has
+    held since before the timeline), controller, precision, area_km2.
+    """
+    from geo.catalog import LAYERS_BY_ID
+
+    shown = state_on(features, day, layer_ids)
+    shown = shown[[not LAYERS_BY_ID[layer].reference for layer in shown.layer]]
+    order = {layer: i for i, layer in enumerate(LAYER_IDS)}
+    table = pd.DataFrame({
+        "id": shown.id.values, "feature": shown.name_en.values, "layer_id": shown.layer.values,
+        "layer": [LAYERS_BY_ID[layer].title for layer in shown.layer], "status": shown.status.values,
+        "since": shown.status_since.values, "controller": shown.controller.values,
+        "precision": shown.precision.values,
+        "area_km2": shown.area_km2.values if "area_km2" in shown.columns else None,
+    })
+    table["_order"] = [order[layer] for layer in table.layer_id]
+    return table.sort_values(["_order", "feature"], kind="stable").drop(columns=["_order"]).reset_index(drop=True)

@@ -266,3 +266,14 @@ def test_sources_page_names_every_source_and_licence():
 def test_every_page_survives_a_hostile_link(page):
     at = run_app(page, date="<script>alert(1)</script>", layers="'\"><img src=x>", lat="1e999", zoom="-1")
     assert at.warning, "a notice is expected for the bad parameters"
+
+
+def test_the_days_table_says_what_holds_that_day_and_the_area_each_side_held():
+    at = run_app(date="2020-11-26")
+    at.toggle(key="show_table").set_value(True).run()
+    features = table_with(at, "Feature")
+    kalbajar = features[features.Feature.str.startswith("Kalbajar")]
+    assert set(kalbajar["Status on 26 Nov 2020"].str.lower().str.startswith("handed over")) == {True}
+    assert LAYERS_BY_ID["armenian_held_1994"].title not in set(features.Layer)  # how things stood on 26 Sep
+    held = table_with(at, "km²")
+    assert held["%"].sum() == pytest.approx(100, abs=0.5) and "Handed over under the statement" in set(held.iloc[:, 0])

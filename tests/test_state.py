@@ -113,3 +113,31 @@ def test_unknown_layer_lists_the_known_ones():
         state.parse_layers("captured,nonsense")
     assert state.parse_layers("captured, ceded,captured") == ("captured", "ceded")
     assert state.parse_date(dt.date(2020, 11, 10)) == dt.date(2020, 11, 10)
+
+
+DAYS_ACROSS = ["2020-09-26", "2020-10-04", "2020-11-09", "2020-11-26", "2020-12-12", "2022-03-25", "2022-08-27",
+               "2022-12-12", "2023-09-20", "2024-06-12", "2026-02-17"]
+
+
+@pytest.mark.parametrize("day", DAYS_ACROSS)
+def test_the_days_table_never_shows_a_status_that_ended_before_the_day(layers, day):
+    from geo.catalog import LAYERS_BY_ID
+
+    table = state.holding_on(layers, day)
+    features = state.all_features(layers)
+    assert not any(LAYERS_BY_ID[layer].reference for layer in table.layer_id)
+    in_force = {row.id: state.status_on(row.timeline, day) for row in features.itertuples()
+                if not LAYERS_BY_ID[row.layer].reference}
+    assert set(table.id) == {i for i, change in in_force.items() if change is not None}
+    for row in table.itertuples():
+        change = in_force[row.id]
+        assert row.status == change["status"], row.id
+        assert (row.since is None or row.since != row.since) if change["date"] is None else row.since == change["date"]
+        assert row.since is None or row.since != row.since or row.since <= day
+
+
+def test_on_26_nov_kalbajar_is_handed_over_in_the_days_table(layers):
+    table = state.holding_on(layers, "2020-11-26")
+    kalbajar = table[table.feature.str.startswith("Kalbajar")]
+    assert len(kalbajar) >= 2 and set(kalbajar.controller) == {"azerbaijan"}
+    assert not table.status.str.contains("26 Sep 2020").any()  # no row of the reference layer of 26 Sep
