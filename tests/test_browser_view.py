@@ -452,3 +452,20 @@ def test_changes_after_2020_show_on_their_days(context, base_url):
     page.locator(".kcm-time-keydate").select_option("2025-08-08")
     wait_agree(page, "2025-08-08")
     page.locator(".kcm-f-tripp_route").wait_for(state="attached", timeout=STEP_MS)
+
+
+def test_every_day_the_map_changes_is_in_the_key_date_list(context, base_url):
+    page = open_page(context(), base_url + "/?date=2020-11-24")
+    wait_agree(page, "2020-11-24")
+    listed = set(page.evaluate("() => [...document.querySelectorAll('.kcm-time-keydate option')].map(o => o.value)"))
+    features = state.all_features(layers_mod.load_layers())
+    change_days = {c["date"] for timeline in features.timeline for c in timeline if c["date"]}
+    assert change_days and change_days <= listed, sorted(change_days - listed)[:5]
+    assert {"2020-10-03", "2020-11-09", "2020-11-15"} <= listed  # days the map changes that were missing
+    # A day that is not a key date says what it is, and choosing it is a deliberate change of the map.
+    option = page.locator(".kcm-time-keydate option[value='2020-11-15']")
+    on_15_nov = sum(c["date"] == "2020-11-15" for timeline in features.timeline for c in timeline)
+    assert option.inner_text() == f"15 Nov 2020: {on_15_nov} changes on the map"
+    page.locator(".kcm-time-keydate").select_option("2020-11-15")
+    wait_agree(page, "2020-11-15")
+    assert page.locator(".kcm-time-keydate").input_value() == "2020-11-15"

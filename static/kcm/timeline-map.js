@@ -796,11 +796,19 @@
           esc(shortDay(s.period.start)) + " - " + esc(shortDay(s.period.end)) + "' aria-label='Go to " +
           esc(s.period.label) + ": " + esc(s.period.title) + "'>" + esc(s.period.label) + "</button>";
       }).join("");
+      // The list holds the key dates and every other day on which something on the map changes, so that no
+      // change is out of reach of the list; a day that is not a key date says how many features change.
+      var changes = self.changeDays(timeline);
+      var listed = Object.keys(changes).concat(keyDays).filter(function (d, i, all) { return all.indexOf(d) === i; }).sort();
+      self.listedDays = {};
+      listed.forEach(function (d) { self.listedDays[d] = true; });
       var groups = scale.spans.map(function (s) {
-        var inside = keyDays.filter(function (d) { return d >= s.period.start && d <= s.period.end; });
+        var inside = listed.filter(function (d) { return d >= s.period.start && d <= s.period.end; });
         if (!inside.length) return "";
         return "<optgroup label='" + esc(s.period.label + ": " + s.period.title) + "'>" + inside.map(function (d) {
-          return "<option value='" + esc(d) + "'>" + esc(shortDay(d)) + ": " + esc(timeline.key_dates[d]) + "</option>";
+          var what = timeline.key_dates[d] ||
+            (changes[d] + (changes[d] === 1 ? " change" : " changes") + " on the map");
+          return "<option value='" + esc(d) + "'>" + esc(shortDay(d)) + ": " + esc(what) + "</option>";
         }).join("") + "</optgroup>";
       }).join("");
       div.innerHTML = "<button type='button' class='kcm-time-prev' aria-label='Previous day'>‹</button>" +
@@ -809,7 +817,7 @@
         "<button type='button' class='kcm-time-next' aria-label='Next day'>›</button>" +
         "<button type='button' class='kcm-time-play' aria-pressed='false'>Play</button>" +
         "<div class='kcm-time-periods' role='group' aria-label='Periods of the timeline'>" + strip + "</div>" +
-        "<select class='kcm-time-keydate' aria-label='Jump to a key date'><option value=''>Key dates…</option>" +
+        "<select class='kcm-time-keydate' aria-label='Jump to a key date or a day the map changes'><option value=''>Key dates and changes…</option>" +
         groups + "</select>" +
         "<div class='kcm-time-label' aria-live='polite'></div>";
       L.DomEvent.disableClickPropagation(div);
@@ -846,6 +854,21 @@
     div.querySelector(".kcm-time-prev").addEventListener("click", function () { self.stepBy(-1); });
     div.querySelector(".kcm-time-next").addEventListener("click", function () { self.stepBy(1); });
     this.playButton.addEventListener("click", function () { self.togglePlay(); });
+  };
+  // Days on which a feature of the map changes (appears, changes status or ends), with how many change.
+  Controller.prototype.changeDays = function (timeline) {
+    var days = {};
+    var features = this.data.features || {};
+    Object.keys(features).forEach(function (layer) {
+      features[layer].features.forEach(function (feature) {
+        (feature.properties.timeline || []).forEach(function (change) {
+          if (change.date && change.date >= timeline.start && change.date <= timeline.end) {
+            days[change.date] = (days[change.date] || 0) + 1;
+          }
+        });
+      });
+    });
+    return days;
   };
   var shortDay = function (iso) { return new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", SHORT_DAY); };
 
@@ -983,7 +1006,7 @@
       var label = new Date(this.state.date + "T00:00:00Z").toLocaleDateString("en-GB", DAY_LABEL);
       var key = this.keyDates[this.state.date];
       this.timeLabel.innerHTML = "<b>" + esc(label) + "</b>" + (key ? " · " + esc(key) : "");
-      this.keyDateSelect.value = key ? this.state.date : "";
+      this.keyDateSelect.value = this.listedDays[this.state.date] ? this.state.date : "";
     }
     this.markAreaDay(this.state.date);
     // Written last, so that whoever watches the DOM (tests, the benchmark) sees a finished state.
