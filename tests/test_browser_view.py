@@ -367,11 +367,19 @@ def test_a_web_base_map_rebuilds_the_map_on_its_shell_and_keeps_the_view(chromiu
     assert query(page)["base"] == "osm" and page.evaluate("history.length") == before + 1
     assert page.locator(".kcm-map").count() == 1 and page.evaluate("KCM.controllers.length") == 1
     assert blocked and all("tile.openstreetmap.org" in url for url in blocked)
+    # The tiles cannot load (no network): the map says so, and its own offline layer is still drawn.
+    notice = page.locator(".kcm-map .kcm-tiles-failed")
+    notice.wait_for(timeout=STEP_MS)
+    assert "cannot be loaded" in notice.inner_text() and notice.get_attribute("role") == "status"
+    assert page.locator(".kcm-map").get_attribute("data-kcm-tiles") == "failed"
+    page.wait_for_function("() => [...document.querySelectorAll('.kcm-map path.kcm-base-country')].some("
+                           "p => p.getAttribute('fill-opacity') === '1')", timeout=STEP_MS)
     page.go_back()
     page.wait_for_function("(id) => document.querySelector('.kcm-map').id === id", arg=offline_id, timeout=STEP_MS)
     page.wait_for_function("() => new URLSearchParams(location.search).get('base') === 'none'", timeout=STEP_MS)
     page.locator("[data-testid=stSidebar] input[type=radio]").first.wait_for(timeout=STEP_MS)
     assert page.locator("[data-testid=stSidebar] input[type=radio]").first.is_checked()  # the sidebar follows
+    assert page.locator(".kcm-map .kcm-tiles-failed").count() == 0  # the offline map has no tiles to miss
     assert errors == []
     ctx.close()
 

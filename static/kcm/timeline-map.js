@@ -94,6 +94,7 @@
     if (data.names || data.names_url) this.searchControl();
     this.legend();
     if (data.areas) this.areaChart(data.areas);
+    this.watchWebTiles();
     map.on("popupopen", function (event) { self.fitPopup(event.popup); });
     map.on("popupclose", function () { self.unfoldCorners(); });
     map.on("zoomend resize", function () { self.declutterLabels(); });
@@ -309,7 +310,7 @@
     if (!base) return;
     var map = this.map;
     var offline = this.options.offline;
-    L.geoJSON(base.countries, {
+    this.baseCountries = L.geoJSON(base.countries, {
       pane: "kcm-base", interactive: false,
       style: function (f) {
         return { color: "#6b7280", weight: 1.2, fillColor: f.properties.id === "AZE" ? "#f3f4f6" : "#e5e7eb",
@@ -855,6 +856,42 @@
     div.querySelector(".kcm-time-next").addEventListener("click", function () { self.stepBy(1); });
     this.playButton.addEventListener("click", function () { self.togglePlay(); });
   };
+  // A web base map that cannot load (no network, or its server unreachable) would leave the map pale with no
+  // word of why: say so on the map, and that the project's own offline layer is what is drawn. The notice goes
+  // once a tile does load (the network is back).
+  Controller.prototype.watchWebTiles = function () {
+    var self = this, map = this.map, tiles = [];
+    map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tiles.push(layer); });
+    if (!tiles.length) return;
+    var loaded = 0, notice = null;
+    var container = map.getContainer();
+    tiles.forEach(function (layer) {
+      layer.on("tileload", function () {
+        loaded += 1;
+        if (notice) {
+          map.removeControl(notice); notice = null;
+          if (self.baseCountries) self.baseCountries.setStyle({ fillOpacity: 0.15 });
+        }
+        container.setAttribute("data-kcm-tiles", "loaded");
+      });
+      layer.on("tileerror", function () {
+        if (loaded || notice) return;
+        notice = L.control({ position: "bottomleft" });
+        notice.onAdd = function () {
+          var div = L.DomUtil.create("div", "kcm-tiles-failed");
+          div.setAttribute("role", "status");
+          div.textContent = "The web base map cannot be loaded (no network?). The map's own offline base " +
+            "layer is shown instead; choose it under Base map to stop trying.";
+          return div;
+        };
+        notice.addTo(map);
+        // The offline layer, drawn faint under web tiles, is the base map now: drawn as it is offline.
+        if (self.baseCountries) self.baseCountries.setStyle({ fillOpacity: 1 });
+        container.setAttribute("data-kcm-tiles", "failed");
+      });
+    });
+  };
+
   // Days on which a feature of the map changes (appears, changes status or ends), with how many change.
   Controller.prototype.changeDays = function (timeline) {
     var days = {};
