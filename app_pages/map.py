@@ -1,13 +1,12 @@
 """Map: the ceasefire's geography on a day, with the article's claims about it beside the map."""
 import datetime as dt
-import json
 
 import streamlit as st
 
 from geo import claims as claims_mod
-from geo import geojson, mapview, state, viewsync
+from geo import exports, mapview, state, viewsync
 from geo import view as view_mod
-from geo.catalog import KEY_DATES, LAYERS, LAYERS_BY_ID, TIMELINE_END, TIMELINE_START
+from geo.catalog import KEY_DATES, LAYERS, TIMELINE_END, TIMELINE_START
 from geo.errors import GeoError
 from app_pages import common, map_component
 from app_pages.ledger_panel import ledger_panel
@@ -184,9 +183,9 @@ def export_row(view, day_state, selected):
     geojson_col, html_col, link_col = st.columns(3)
     geojson_col.download_button(
         "GeoJSON of this view", on_click="ignore", mime="application/geo+json", key="export_geojson",
-        file_name=f"karabakh-{view.date.isoformat()}.geojson",
-        data=lambda: json.dumps(geojson.feature_collection(day_state, f"state-{view.date.isoformat()}"),
-                                ensure_ascii=False))
+        file_name=exports.file_name(view.date),
+        data=lambda: exports.dumps(exports.view_geojson(data["features"], view.date, view.layers, claims,
+                                                         data["records"].sources)))
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
         file_name=f"karabakh-map-{view.date.isoformat()}.html",

@@ -10,7 +10,7 @@ import sys
 import click
 
 from geo import claims as claims_mod
-from geo import geojson, layers, settlements, state
+from geo import layers, settlements, state
 from geo.catalog import TIMELINE_END, TIMELINE_START
 from geo.errors import DataFileError, GeoError, InvalidInput
 
@@ -125,13 +125,17 @@ def claims():
 @click.option("--date", "day", type=_DateType(), required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 @click.option("--layers", "layer_ids", type=_LayersType(), default=None, help="Comma-separated layer ids (default: all).")
 def export(day, layer_ids):
-    """That day's features as a GeoJSON FeatureCollection."""
+    """That day's features as a GeoJSON FeatureCollection, with the date, the data's licences and attribution,
+    and per feature its sources and the article's claims about it."""
+    from geo import exports
+
     loaded = layers.load_layers()
-    _print_json(geojson.feature_collection(state.state_on(loaded, day, layer_ids), f"state-{day.isoformat()}"))
+    records = settlements.load()
+    _print_json(exports.view_geojson(loaded, day, layer_ids, claims_mod.load_claims(), records.sources))
 
 
 @main.command()
-@click.option("--date", "day", required=True, help="A day from 2020-09-26 to the end of the ledger's last year.")
+@click.option("--date", "day", required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 def statement(day):
     """The ceasefire statement's nine points with their status that day (in force, done, done late, violated
     and per whom, broken, ended early, pending, moot), the changes that led to it and their sources, as JSON."""

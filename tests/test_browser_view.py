@@ -477,3 +477,21 @@ def test_every_day_the_map_changes_is_in_the_key_date_list(context, base_url):
     page.locator(".kcm-time-keydate").select_option("2020-11-15")
     wait_agree(page, "2020-11-15")
     assert page.locator(".kcm-time-keydate").input_value() == "2020-11-15"
+
+
+def test_the_geojson_of_the_view_downloads_with_its_date_licences_and_claims(context, base_url):
+    import json
+
+    page = open_page(context(), base_url + "/?date=2020-11-24")
+    wait_agree(page, "2020-11-24")
+    button = page.locator(".st-key-export_geojson button")
+    button.wait_for(timeout=FIRST_LOAD_MS)
+    with page.expect_download(timeout=STEP_MS) as download:
+        button.click()
+    assert download.value.suggested_filename == "karabakh-2020-11-24.geojson"
+    collection = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert collection["type"] == "FeatureCollection" and collection["date"] == "2020-11-24"
+    assert collection["licences"] and "GeoNames" in collection["attribution"]
+    shown = {f["id"]: f["properties"] for f in collection["features"]}
+    assert len(shown) == int(page.locator(".kcm-map").get_attribute("data-kcm-visible"))  # what the map draws
+    assert {c["id"] for c in shown["lachin_corridor"]["claims"]} >= {"c16"}

@@ -149,3 +149,39 @@ def test_statement_refuses_a_day_outside_the_ledger_in_one_line():
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("error: date 2019-01-01 is outside the ledger: use a date from 2020-09-26")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def check_rfc7946(collection: dict) -> None:
+    """The parts of RFC 7946 a reader relies on: the types, [lon, lat] in range, closed rings with the exterior
+    counter-clockwise, and no `crs` member (WGS84 is implied)."""
+    import shapely.geometry
+
+    assert collection["type"] == "FeatureCollection" and "crs" not in collection
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature" and isinstance(feature["properties"], dict)
+        geometry = feature["geometry"]
+        assert geometry["type"] in ("Point", "LineString", "Polygon", "MultiPolygon", "MultiLineString")
+        shape = shapely.geometry.shape(geometry)
+        west, south, east, north = shape.bounds
+        assert -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+        for polygon in getattr(shape, "geoms", [shape]) if geometry["type"].endswith("Polygon") else []:
+            assert polygon.exterior.is_ccw and polygon.exterior.is_closed, feature["id"]
+
+
+def test_export_carries_the_date_licences_sources_and_claims_of_each_feature():
+    collection = json.loads(geo("export", "--date", "2020-11-24", "--layers", "lachin_corridor,ceded").stdout)
+    check_rfc7946(collection)
+    assert collection["date"] == "2020-11-24" and "24 November 2020" in collection["title"]
+    assert {"Public domain (Natural Earth)", "CC BY 4.0"} <= {l["licence"] for l in collection["licences"]}
+    assert "Natural Earth" in collection["attribution"] and "GeoNames" in collection["attribution"]
+    by_id = {f["id"]: f["properties"] for f in collection["features"]}
+    corridor = by_id["lachin_corridor"]
+    assert corridor["sources"] and all(s["url"].startswith("http") for s in corridor["sources"] if "url" in s)
+    claims = {c["id"]: c for c in corridor["claims"]}
+    from geo import claims as claims_mod
+
+    c16 = claims_mod.load_claims().set_index("id").loc["c16"]
+    assert "c16" in claims and claims["c16"]["verdict_24_nov_2020"] == c16.verdict
+    assert (claims["c16"]["verdict_in_hindsight"], claims["c16"]["settled"]) == (c16.hindsight["verdict"],
+                                                                                 c16.hindsight["settled"])
+    assert "timeline" not in corridor  # the day's state, not the whole history
