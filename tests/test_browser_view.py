@@ -495,3 +495,21 @@ def test_the_geojson_of_the_view_downloads_with_its_date_licences_and_claims(con
     shown = {f["id"]: f["properties"] for f in collection["features"]}
     assert len(shown) == int(page.locator(".kcm-map").get_attribute("data-kcm-visible"))  # what the map draws
     assert {c["id"] for c in shown["lachin_corridor"]["claims"]} >= {"c16"}
+
+
+def test_the_first_tab_reaches_a_skip_link_to_the_time_bar(context, base_url):
+    page = open_page(context(), base_url + "/?date=2020-11-24")
+    wait_agree(page, "2020-11-24")
+    page.locator(".st-key-claim_c04").wait_for(timeout=FIRST_LOAD_MS)  # the whole page, sidebar included
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "kcm-skip"
+    box = page.locator(".kcm-skip").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0  # seen once focused
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('kcm-time-range')", timeout=STEP_MS)
+    # Focus shows, and the arrow keys then step the day.
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("ArrowRight")
+    wait_agree(page, "2020-11-25")

@@ -324,7 +324,27 @@
     try { window.history.replaceState(null, "", window.location.pathname + window.location.search); } catch (e) { /* ignore */ }
   };
 
+  // A keyboard reader's first Tab lands on a link to the time bar, ahead of the page's navigation and the
+  // sidebar's widgets (dozens of stops). It is put first in the document once, whichever map is mounted;
+  // hidden until focused.
+  var addSkipLink = function () {
+    if (document.querySelector(".kcm-skip")) return;
+    var link = document.createElement("a");
+    link.className = "kcm-skip";
+    link.href = "#";
+    link.textContent = "Skip to the map's time bar";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var mounted = window.KCM.mounted, controller = mounted && mounted.controller;
+      if (!controller || !controller.timeRange) return;
+      controller.map.getContainer().scrollIntoView({ block: "nearest" });
+      controller.timeRange.focus();
+    });
+    document.body.insertBefore(link, document.body.firstChild);
+  };
+
   window.KCM.mount = function (component) {
+    addSkipLink();
     var host = component.parentElement;
     var mount = MOUNTS ? MOUNTS.get(host) : host.__kcmMount;
     if (!mount) {
@@ -346,6 +366,7 @@
 
   window.KCM.standalone = function (options) {
     var element = document.getElementById(options.mapId);
+    addSkipLink();
     window.KCM.mounted = new Standalone(element, options);
     return window.KCM.mounted;
   };
