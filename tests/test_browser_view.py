@@ -513,3 +513,27 @@ def test_the_first_tab_reaches_a_skip_link_to_the_time_bar(context, base_url):
     assert outline not in ("none", "")
     page.keyboard.press("ArrowRight")
     wait_agree(page, "2020-11-25")
+
+
+def test_the_browsers_print_keeps_the_map_its_legend_and_the_day(context, base_url):
+    page = open_page(context(), base_url + "/?date=2020-11-24")
+    wait_agree(page, "2020-11-24")
+    page.locator(".st-key-claim_c04").wait_for(timeout=FIRST_LOAD_MS)
+    page.locator(".kcm-legend-title").click()  # folded by the reader: the print unfolds it
+    page.wait_for_function("() => document.querySelector('.kcm-legend').classList.contains('kcm-legend-closed')")
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => {
+        const visible = (el) => !!el && getComputedStyle(el).display !== "none" && el.getBoundingClientRect().height > 0;
+        return {map: visible(document.querySelector(".kcm-map")),
+                legend: visible(document.querySelector(".kcm-legend-body")),
+                day: visible(document.querySelector(".st-key-day")),
+                label: document.querySelector(".kcm-time-label").innerText,
+                sidebar: visible(document.querySelector("[data-testid=stSidebar]")),
+                play: visible(document.querySelector(".kcm-time-play")),
+                search: visible(document.querySelector(".kcm-search"))}; }""")
+    assert shown["map"] and shown["legend"] and shown["day"] and "24 Nov 2020" in shown["label"], shown
+    assert not (shown["sidebar"] or shown["play"] or shown["search"]), shown
+    legend, frame = page.locator(".kcm-legend").bounding_box(), page.locator(".kcm-map").bounding_box()
+    assert frame["y"] <= legend["y"] and legend["y"] + legend["height"] <= frame["y"] + frame["height"]  # all of it
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
