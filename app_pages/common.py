@@ -68,7 +68,7 @@ def ledger() -> dict:
     return _ledger(str(path), changed)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # read-only: no copy of it on every step of the timeline
 def _ledger(path: str, changed) -> dict:
     return statement_mod.load(path)
 

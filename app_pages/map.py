@@ -148,9 +148,9 @@ def timeline_map_and_claims():
                    "day, with the day marked. Dashed outlines are approximate; pale fills are pending "
                    "(scheduled or contested). Hover or click a shape for its names, status, sources and the "
                    "article's words about it.")
-        export_row(view, day_state, selected)
+        export_row(view, selected)
         if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
-            day_table(view)
+            day_table(view, day_state)
         with st.expander(f"The statement's nine points on {view.date:%d %b %Y}"):
             try:
                 ledger_panel(view.date)
@@ -160,7 +160,7 @@ def timeline_map_and_claims():
         claims_panel(view, day_state)
 
 
-def day_table(view):
+def day_table(view, day_state):
     """What holds on the day: the area each side held, then each feature in force with its status and since
     when. Reference layers (how things stood before the war) are left out: their words are not the day's."""
     series = data["area_series"]
@@ -169,7 +169,7 @@ def day_table(view):
     st.dataframe(held.assign(share=[round(100 * v / total, 1) for v in held.km2]).rename(
         columns={"label": f"Of the area Armenian-held on 26 Sep 2020, on {view.date:%d %b %Y}", "km2": "km²",
                  "share": "%"}), hide_index=True, key="areas_table")
-    table = state.holding_on(data["features"], view.date, view.layers)
+    table = state.holding_table(day_state)
     st.dataframe(table[["feature", "layer", "status", "since", "precision", "area_km2"]].rename(
         columns={"feature": "Feature", "layer": "Layer", "status": f"Status on {view.date:%d %b %Y}",
                  "since": "Since", "precision": "Precision", "area_km2": "Area (km²)"}),
@@ -179,7 +179,7 @@ def day_table(view):
                "how things stood before the war, not on this day.")
 
 
-def export_row(view, day_state, selected):
+def export_row(view, selected):
     geojson_col, html_col, link_col = st.columns(3)
     geojson_col.download_button(
         "GeoJSON of this view", on_click="ignore", mime="application/geo+json", key="export_geojson",
@@ -257,7 +257,7 @@ def about_the_article():
     st.caption(f"Built around an article: **{common.md_escape(meta['publisher'])}, {published:%-d %b %Y}**, "
                f"“{common.md_escape(meta['title'])}”, whose statements are claims to check (the article in full: "
                "[Claims page](./claims)).  \nVerdicts on 24 Nov 2020: "
-               + " ".join(VERDICT_BADGES[v] for v in common.verdict_meanings() if v in VERDICT_BADGES)
+               + " ".join(VERDICT_BADGES.values())
                + "; in hindsight: " + " ".join(HINDSIGHT_BADGES.values())
                + " (what each means: [Claims page](./claims)).")
 

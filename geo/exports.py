@@ -13,7 +13,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 
-from geo import geojson, state
+from geo import geojson, settlements, state
 from geo.crs import WGS84
 from geo.paths import PROVENANCE
 
@@ -35,9 +35,7 @@ def data_licences(provenance_path=PROVENANCE) -> list[dict]:
 def _cite(source_id: str, sources: pd.DataFrame | None):
     if sources is None or source_id not in sources.index:
         return {"id": source_id}
-    row = sources.loc[source_id]
-    return {"id": source_id, "outlet": row.outlet, "published": row.published or "", "title": row.title,
-            "url": row.url}
+    return settlements.cite_source(sources, source_id)
 
 
 def view_geojson(features: gpd.GeoDataFrame | dict, day, layer_ids, claims: pd.DataFrame,
@@ -61,20 +59,21 @@ def view_geojson(features: gpd.GeoDataFrame | dict, day, layer_ids, claims: pd.D
         props = feature["properties"]
         props["sources"] = [_cite(s, sources) for s in props.get("sources") or []]
         props["claims"] = about.get(props["id"], [])
+    licences = data_licences(provenance_path)
     return {
         "type": "FeatureCollection", "name": collection["name"],
         "title": f"{TITLE}: what held on {day:%d %B %Y}",
         "date": day.isoformat(),
         "layers": list(layer_ids) if layer_ids is not None else None,
-        "licences": data_licences(provenance_path),
+        "licences": licences,
         "curated_data": CURATED_LICENCE,
-        "attribution": "; ".join(dict.fromkeys(l["attribution"] for l in data_licences(provenance_path))),
+        "attribution": "; ".join(dict.fromkeys(licence["attribution"] for licence in licences)),
         "features": collection["features"],
     }
 
 
 def dumps(collection: dict) -> str:
-    return json.dumps(collection, ensure_ascii=False, indent=None, separators=(",", ":"))
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 
 
 def file_name(day: dt.date) -> str:

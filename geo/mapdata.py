@@ -56,11 +56,7 @@ def _cited(collection: dict, sources: pd.DataFrame | None) -> dict:
     if sources is None:
         return collection
     def cite(source_id):
-        if source_id not in sources.index:
-            return source_id
-        row = sources.loc[source_id]
-        return {"id": source_id, "outlet": row.outlet, "published": row.published or "", "title": row.title,
-                "url": row.url}
+        return settlements.cite_source(sources, source_id) if source_id in sources.index else source_id
     for feature in collection["features"]:
         props = feature["properties"]
         props["sources"] = [cite(s) for s in props.get("sources") or []]

@@ -156,7 +156,12 @@ def history(place_id: str, records: Records) -> list[dict]:
 
 
 def cite(source_id: str, records: Records) -> dict:
-    source = records.sources.loc[source_id]
+    return cite_source(records.sources, source_id)
+
+
+def cite_source(sources: pd.DataFrame, source_id: str) -> dict:
+    """A source of the sources table (indexed by id) as a reader needs it: outlet, date, title, address."""
+    source = sources.loc[source_id]
     return {"id": source_id, "outlet": source.outlet, "published": source.published or "", "title": source.title,
             "url": source.url}
 

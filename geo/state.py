@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.catalog import CEASEFIRE_DATE, LAYER_IDS, TIMELINE_END, TIMELINE_START
+from geo.catalog import CEASEFIRE_DATE, LAYER_IDS, LAYERS_BY_ID, TIMELINE_END, TIMELINE_START
 from geo.crs import LOCAL_METRIC, WGS84
 from geo.errors import InvalidInput
 
@@ -128,7 +128,8 @@ def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day, cells: gpd.G
     """
     point = parse_point(lat, lon)
     day = parse_date(day)
-    state = state_on(layers, day)
+    features = all_features(layers)
+    state = state_on(features, day)
     # Containment is for areas: a town or a road line does not "contain" a point someone asks about.
     polygons = state[state.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
     hits = polygons[polygons.geometry.intersects(point)]
@@ -146,7 +147,6 @@ def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day, cells: gpd.G
         # The latest change among the areas covering the point decides, "before the timeline" being oldest. An
         # area the map no longer draws still counts: the change that ended it (the old corridor given up in
         # Aug 2022) says who held the ground from then on.
-        features = all_features(layers)
         areas = features[features.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
         covering = areas[areas.geometry.intersects(point)]
         changes = [change_on(timeline, day) for timeline in covering.timeline]
@@ -160,16 +160,19 @@ def where(layers: dict[str, gpd.GeoDataFrame], zone, lat, lon, day, cells: gpd.G
             "layers": sorted(set(hits.layer)), "features": sorted(hits.id)}
 
 
-def holding_on(features, day, layer_ids=None) -> "pd.DataFrame":
-    """The day's table: each feature in force that day on a layer that says who holds what (reference layers,
-    which show how things stood before the war, are left out), with its status and since when, in layer order.
+def holding_on(features, day, layer_ids=None) -> pd.DataFrame:
+    """The day's table (holding_table) of the features shown on `day`."""
+    return holding_table(state_on(features, day, layer_ids))
 
-    Columns: id, feature (its English name), layer (its title), status, since (the day of the change in force, or None when it has
-    held since before the timeline), controller, precision, area_km2.
+
+def holding_table(shown: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The day's table from `state_on`'s frame: each feature in force on a layer that says who holds what
+    (reference layers, which show how things stood before the war, are left out), with its status and since
+    when, in layer order.
+
+    Columns: id, feature (its English name), layer (its title), status, since (the day of the change in force,
+    or None when it has held since before the timeline), controller, precision, area_km2.
     """
-    from geo.catalog import LAYERS_BY_ID
-
-    shown = state_on(features, day, layer_ids)
     shown = shown[[not LAYERS_BY_ID[layer].reference for layer in shown.layer]]
     order = {layer: i for i, layer in enumerate(LAYER_IDS)}
     table = pd.DataFrame({

@@ -34,6 +34,17 @@ def places(layers):
 
 
 @pytest.fixture(scope="session")
+def where_town(layers, base, zone, places):
+    """`where` asked at a key place's point, or at a settlement's gazetteer point (its cell's settlement)."""
+    settlements = layers["settlements"].set_index("id")
+
+    def ask(town: str, day: str) -> dict:
+        point = (places if town in places.index else settlements).loc[town].geometry
+        return state.where(layers, zone, point.y, point.x, day, cells=base["cells"])
+    return ask
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """One headless Debian Chromium for every browser test (each test takes a fresh context)."""
     from playwright.sync_api import sync_playwright

@@ -39,10 +39,8 @@ TOWN_DAYS = [
 
 
 @pytest.mark.parametrize("town, day, controller, peacekeepers", TOWN_DAYS)
-def test_town_after_2020(layers, base, zone, places, town, day, controller, peacekeepers):
-    settlements = layers["settlements"].set_index("id")
-    point = (places if town in places.index else settlements).loc[town].geometry
-    answer = state.where(layers, zone, point.y, point.x, day, cells=base["cells"])
+def test_town_after_2020(where_town, town, day, controller, peacekeepers):
+    answer = where_town(town, day)
     assert (answer["controller"], answer["peacekeepers"]) == (controller, peacekeepers)
 
 

@@ -38,10 +38,8 @@ TOWN_DAYS = [
 
 
 @pytest.mark.parametrize("town, day, controller, peacekeepers", TOWN_DAYS)
-def test_town_on_date(layers, base, zone, places, town, day, controller, peacekeepers):
-    settlements = layers["settlements"].set_index("id")
-    point = (places if town in places.index else settlements).loc[town].geometry
-    answer = state.where(layers, zone, point.y, point.x, day, cells=base["cells"])
+def test_town_on_date(where_town, town, day, controller, peacekeepers):
+    answer = where_town(town, day)
     assert answer["controller"] == controller
     assert answer["peacekeepers"] is peacekeepers
 

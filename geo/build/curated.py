@@ -4,7 +4,12 @@ Sources are ids of data/curated/sources.csv, where each has its address. Coordin
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.catalog import LAYERS_BY_ID, PRECISION
+from geo.errors import DataFileError, SourceChanged
 
 GEONAMES = "geonames"
 
@@ -137,12 +142,6 @@ GEOMETRY_KINDS = ("geonames", "point", "line", "corridor_of")
 
 def load_hand_drawn(path) -> list[dict]:
     """The hand-drawn features, checked: known fields, a layer and precision the catalogue has, one geometry rule."""
-    import json
-    from pathlib import Path
-
-    from geo.catalog import LAYERS_BY_ID, PRECISION
-    from geo.errors import DataFileError, SourceChanged
-
     try:
         features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
     except FileNotFoundError:
