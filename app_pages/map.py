@@ -280,9 +280,12 @@ def opening_view():
 # code of Streamlit's own that would otherwise hold the map's first paint back (about 0.6 s here).
 opening_view()
 title = st.empty()  # above the map, written after it: the map's element goes out first
-timeline_map_and_claims()
+# Once the map has painted, the sidebar goes out ahead of the map: a new map (another base map) reports its
+# first frame at once, and that report carries the browser's widget values. Were the sidebar's new values still
+# on their way, Streamlit would take the old ones for a change made by the reader and undo the view.
 if st.session_state.get("map_painted"):
     sidebar(common.view_from_link())
+timeline_map_and_claims()
 with title.container():
     st.markdown(f"#### Nagorno-Karabakh, {TIMELINE_START:%b %Y} - {TIMELINE_END:%b %Y}: the war, the ceasefire and after")
     if st.session_state.get("map_painted"):

@@ -377,8 +377,9 @@ def test_a_web_base_map_rebuilds_the_map_on_its_shell_and_keeps_the_view(chromiu
     page.go_back()
     page.wait_for_function("(id) => document.querySelector('.kcm-map').id === id", arg=offline_id, timeout=STEP_MS)
     page.wait_for_function("() => new URLSearchParams(location.search).get('base') === 'none'", timeout=STEP_MS)
-    page.locator("[data-testid=stSidebar] input[type=radio]").first.wait_for(timeout=STEP_MS)
-    assert page.locator("[data-testid=stSidebar] input[type=radio]").first.is_checked()  # the sidebar follows
+    # The sidebar follows: its base map choice is the offline one again.
+    page.wait_for_function("() => { const r = document.querySelector('[data-testid=stSidebar] .st-key-base "
+                           "input[type=radio]'); return r && r.checked; }", timeout=STEP_MS)
     assert page.locator(".kcm-map .kcm-tiles-failed").count() == 0  # the offline map has no tiles to miss
     assert errors == []
     ctx.close()
