@@ -55,6 +55,10 @@ def on_base():
     common.change_view(common.view_from_link().replace(base=st.session_state.base))
 
 
+def on_lang():
+    common.change_view(common.view_from_link().replace(lang=st.session_state.lang))
+
+
 def sync_widget(key, value):
     """Make a widget show the view's value. Only a real difference is written: writing a widget's state on
     every run would send the old value back to a browser where the reader has just changed it."""
@@ -71,7 +75,7 @@ def on_report():
     after = viewsync.apply_report(before, map_component.report(), claim_ids=data["claim_ids"],
                                   place_ids=data["place_ids"], claim_view=claim_view)
     # The sidebar's widgets live outside the map's fragment: a change to what they show needs a full run.
-    if (after.view.layers, after.view.base) != (before.view.layers, before.view.base):
+    if (after.view.layers, after.view.base, after.view.lang) != (before.view.layers, before.view.base, before.view.lang):
         st.session_state.full_rerun = True
     common.set_synced(after)
 
@@ -242,6 +246,12 @@ def sidebar(view):
         for layer in LAYERS:
             sync_widget(f"layer_{layer.id}", layer.id in view.layers)
             st.checkbox(layer.title, key=f"layer_{layer.id}", on_change=on_layer, help=layer.description)
+        st.subheader("Place names")
+        sync_widget("lang", view.lang)
+        st.radio("Place names", list(view_mod.LANGUAGES), key="lang", on_change=on_lang,
+                 format_func=view_mod.LANGUAGES.get, label_visibility="collapsed",
+                 help="The names of places on the map and in its popups. A place the sources give no name for "
+                      "in that language shows its English name, in italics. The page's own text stays English.")
         st.subheader("Base map")
         sync_widget("base", view.base)
         st.radio("Base map", list(view_mod.BASE_MAPS), key="base", on_change=on_base,

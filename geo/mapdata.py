@@ -95,6 +95,28 @@ def names_index(gazetteer: pd.DataFrame | None, located: set[str]) -> list | Non
     return out
 
 
+# The languages a reader can choose for the place names, besides English (geo.view.LANGUAGES).
+NAME_LANGUAGES = ("az", "hy", "ru")
+
+
+def place_names(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame]) -> dict[str, dict]:
+    """{language: {feature id: name}} for every feature that has a name in that language; a feature without one
+    is left out, and the map shows its English name marked as such."""
+    frames = [*layers.values(), base["districts"]]
+    names: dict[str, dict] = {}
+    for language in NAME_LANGUAGES:
+        column = f"name_{language}"
+        found = {}
+        for frame in frames:
+            if column not in frame.columns:
+                continue
+            for feature_id, name in zip(frame["id"], frame[column]):
+                if isinstance(name, str) and name.strip():
+                    found[feature_id] = name.strip()
+        names[language] = dict(sorted(found.items()))
+    return names
+
+
 def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame], claims: pd.DataFrame,
            sources: pd.DataFrame | None = None, area_series: pd.DataFrame | None = None,
            gazetteer: pd.DataFrame | None = None) -> dict:
@@ -102,6 +124,7 @@ def bundle(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame
     return {
         "areas": area_chart_data(area_series),
         "names": names_index(gazetteer, located),
+        "place_names": place_names(layers, base),
         "layers": [{"id": l.id, "title": l.title, "kind": l.kind, "colour": l.colour, "style": l.style,
                     "label_min_zoom": l.label_min_zoom} for l in LAYERS],
         # A list, in the legend's order (a JSON object's keys are written sorted).
@@ -222,7 +245,7 @@ def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict
         entry["details"] = f"map-details-{key}"
         index[key] = entry
     lod = {"levels": [{"level": l.level, "min_zoom": l.min_zoom} for l in LEVELS], "cells": index}
-    data = {k: v for k, v in full.items() if k not in ("quotes", "names")}
+    data = {k: v for k, v in full.items() if k not in ("quotes", "names", "place_names")}
     # The base map (countries, districts) is drawn at level 0 only: it is a backdrop, not data to measure.
     data["base"] = {name: {**collection, "features": [
         {**f, "geometry": level_geometry(shapely.geometry.shape(f["geometry"]), LEVELS[0])}
@@ -231,6 +254,11 @@ def served_bundle(full: dict, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict
         # The search box's names are fetched when it is first used: nothing of them on the way to first paint.
         files["map-names"] = _json(full["names"])
         data["names_url"] = "map-names"
+    # Names in another language than English are fetched when a reader chooses it.
+    data["place_names_urls"] = {}
+    for language, names in (full.get("place_names") or {}).items():
+        files[f"map-names-{language}"] = _json(names)
+        data["place_names_urls"][language] = f"map-names-{language}"
     return {**data, "features": served_features, "lod": lod}, files
 
 
@@ -244,6 +272,7 @@ def write_served(full: dict, layers: dict[str, gpd.GeoDataFrame], static_root: P
         entry["details"] = urls[entry["details"]]
     if "names_url" in data:
         data["names_url"] = urls[data["names_url"]]
+    data["place_names_urls"] = {language: urls[stem] for language, stem in data.get("place_names_urls", {}).items()}
     script = runtime_script(to_script(data), static_root, vendor_root)
     return {"url": write_file(script, "map-runtime", "js", static_root), "script": script}
 

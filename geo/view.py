@@ -20,6 +20,14 @@ BASE_MAPS = {
     "carto": "CARTO light (online only)",
     "satellite": "Esri World Imagery (online only)",
 }
+# The languages of the place names on the map and in its popups (every place has up to four forms; the
+# interface itself stays English). Each is named in English and in itself.
+LANGUAGES = {
+    "en": "English",
+    "az": "Azerbaijani (Azərbaycan dili)",
+    "hy": "Armenian (Հայերեն)",
+    "ru": "Russian (Русский)",
+}
 DEFAULT_CENTER = (39.65, 46.70)
 DEFAULT_ZOOM = 9
 MIN_ZOOM, MAX_ZOOM = 5, 16
@@ -38,6 +46,7 @@ class View:
     claim: str | None = None
     base: str = "none"
     place: str | None = None  # a settlement found by the search box, shown selected
+    lang: str = "en"  # the language of the place names on the map (LANGUAGES)
 
     def replace(self, **changes) -> "View":
         return dataclasses.replace(self, **changes)
@@ -55,6 +64,7 @@ def to_query(view: View) -> dict[str, str]:
         "lon": f"{round(view.lon, COORD_DECIMALS):.{COORD_DECIMALS}f}",
         "zoom": str(view.zoom),
         "base": view.base,
+        "lang": view.lang,
     }
     if view.claim:
         params["claim"] = view.claim
@@ -140,6 +150,13 @@ def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, 
         return text
 
     take("base", base, "the offline base map")
+
+    def language(text):
+        if text not in LANGUAGES:
+            raise InvalidInput(f"{text[:20]!r} is not a language of the place names; use one of {', '.join(LANGUAGES)}")
+        return text
+
+    take("lang", language, "English place names")
     return DEFAULT.replace(**fields), refused
 
 
@@ -157,4 +174,4 @@ def fit(bounds, width_px: int = 800, height_px: int = 600) -> tuple[float, float
     return round((lat_min + lat_max) / 2, COORD_DECIMALS), round((lon_min + lon_max) / 2, COORD_DECIMALS), zoom
 
 
-__all__ = ["View", "DEFAULT", "BASE_MAPS", "to_query", "from_query", "parse_query", "fit", "LAYER_IDS"]
+__all__ = ["View", "DEFAULT", "BASE_MAPS", "LANGUAGES", "to_query", "from_query", "parse_query", "fit", "LAYER_IDS"]

@@ -1,6 +1,6 @@
 """One owner of the view: the session's view, numbered, and the map's reports folded into it.
 
-The dashboard's view (date, layers, centre, zoom, base map, selected claim or place) is owned by the session.
+The dashboard's view (date, layers, centre, zoom, base map, selected claim or place, names' language) is owned by the session.
 The map (static/kcm/map-component.js) draws what the session says and reports what the reader changes on it.
 Two counters keep the two in step whatever the network does:
 
@@ -21,7 +21,7 @@ from typing import Callable, Collection, Mapping
 
 from geo.view import DEFAULT, View, parse_query, to_query
 
-PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "base", "claim", "place")
+PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang")
 MAX_VALUE_CHARS = 2_000  # a report's value beyond this is not a view anyone made on the map
 
 

@@ -106,7 +106,7 @@ def test_the_map_is_told_the_view_of_the_link():
     at = run_app(date="2020-10-20", layers="captured,places")
     told = map_data(at)
     assert told["view"] == {"date": "2020-10-20", "layers": "captured,places", "lat": "39.6500", "lon": "46.7000",
-                            "zoom": "9", "base": "none"}
+                            "zoom": "9", "base": "none", "lang": "en"}
     assert told["runtime"].startswith("/app/static/generated/map-runtime.") and told["shell"]["id"].startswith("map_")
     assert day_shown(at) == "Tuesday 20 October 2020"
     assert at.checkbox(key="layer_captured").value and not at.checkbox(key="layer_ceded").value

@@ -25,6 +25,7 @@ views = st.builds(
     zoom=st.integers(view_mod.MIN_ZOOM, view_mod.MAX_ZOOM),
     claim=st.none() | st.sampled_from(sorted(CLAIM_IDS)),
     base=st.sampled_from(sorted(view_mod.BASE_MAPS)),
+    lang=st.sampled_from(sorted(view_mod.LANGUAGES)),
 )
 
 
@@ -40,7 +41,7 @@ def test_encoding_then_decoding_gives_the_same_view(view):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["date", "layers", "lat", "lon", "zoom", "claim", "base", "other"]),
+@given(st.dictionaries(st.sampled_from(["date", "layers", "lat", "lon", "zoom", "claim", "base", "lang", "other"]),
                        st.text(max_size=40) | st.lists(st.text(max_size=10), max_size=3)))
 def test_any_mangled_link_gives_a_valid_view_and_a_notice_per_bad_parameter(params):
     decoded, notices = view_mod.from_query(params, claim_ids=CLAIM_IDS)
@@ -49,7 +50,7 @@ def test_any_mangled_link_gives_a_valid_view_and_a_notice_per_bad_parameter(para
     assert LAT_MIN <= decoded.lat <= LAT_MAX and LON_MIN <= decoded.lon <= LON_MAX
     assert view_mod.MIN_ZOOM <= decoded.zoom <= view_mod.MAX_ZOOM
     assert decoded.claim is None or decoded.claim in CLAIM_IDS
-    assert decoded.base in view_mod.BASE_MAPS
+    assert decoded.base in view_mod.BASE_MAPS and decoded.lang in view_mod.LANGUAGES
     # Decoding what we encode is stable even when the input was not.
     assert view_mod.from_query(view_mod.to_query(decoded), claim_ids=CLAIM_IDS) == (decoded, [])
 
@@ -61,12 +62,22 @@ def test_missing_parameters_take_defaults_silently():
 def test_each_bad_parameter_is_named_with_what_is_shown_instead():
     decoded, notices = view_mod.from_query(
         {"date": "2020-02-30", "layers": "captured,moon", "lat": "95", "lon": "46", "zoom": "x", "claim": "c99",
-         "base": "tiles"}, claim_ids=CLAIM_IDS)
+         "base": "tiles", "lang": "tlh"}, claim_ids=CLAIM_IDS)
     assert decoded == view_mod.DEFAULT
     text = "\n".join(notices)
-    for name in ("`date`", "`layers`", "`lat`/`lon`", "`zoom`", "`claim`", "`base`"):
+    for name in ("`date`", "`layers`", "`lat`/`lon`", "`zoom`", "`claim`", "`base`", "`lang`"):
         assert name in text
-    assert "Showing 2020-11-24 instead" in text and len(notices) == 6
+    assert "Showing 2020-11-24 instead" in text and "Showing English place names instead" in text
+    assert len(notices) == 7
+
+
+def test_the_place_names_language_is_part_of_the_link():
+    view, notices = view_mod.from_query({"lang": "hy"})
+    assert (view.lang, notices) == ("hy", [])
+    assert view_mod.to_query(view)["lang"] == "hy" and view_mod.to_query(view_mod.DEFAULT)["lang"] == "en"
+    # A long bad value is quoted cut short in the notice.
+    _, notices = view_mod.from_query({"lang": "x" * 500})
+    assert len(notices) == 1 and len(notices[0]) < 200
 
 
 def test_fit_contains_the_bounds():

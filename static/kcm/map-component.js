@@ -23,7 +23,7 @@
 (function () {
   "use strict";
 
-  var FIELDS = ["date", "layers", "lat", "lon", "zoom", "base", "claim", "place"];
+  var FIELDS = ["date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang"];
   var SEND_EVERY_MS = 200;  // at most one report per this: a drag across the time bar costs a few reruns
   var RESEND_AFTER_MS = 2000;  // a report not acknowledged by then is sent again
   var ADDRESS_EVERY_MS = 150;  // replaceState is rate-limited by browsers: a drag writes the address this often
@@ -143,6 +143,7 @@
   Mount.prototype.show = function (move) {
     var view = this.view;
     if (move) this.controller.moveTo(Number(view.lat), Number(view.lon), Number(view.zoom));
+    this.controller.setLanguage(view.lang || "en");
     this.controller.apply({ date: view.date, layers: layerList(view.layers), selected: this.selected });
     if (!this.shown) {
       this.shown = true;
@@ -238,6 +239,7 @@
     if (fields.lat !== undefined || fields.lon !== undefined || fields.zoom !== undefined) {
       this.controller.moveTo(Number(this.view.lat), Number(this.view.lon), Number(this.view.zoom));
     }
+    if (fields.lang !== undefined) this.controller.setLanguage(this.view.lang || "en");
     this.controller.apply({ date: this.view.date, layers: layerList(this.view.layers), selected: this.selected });
     this.send(true);
   };

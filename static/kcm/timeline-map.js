@@ -51,6 +51,11 @@
     this.details = {};  // feature id -> the properties its popup needs beyond the core
     this.detailQuotes = {};
     this.detailsFailed = {};  // details url -> true once, to say so in the popup
+    // The language of the place names (geo/view.py LANGUAGES). English names come with every feature; the
+    // others with the standalone export's data (place_names) or, on the dashboard, in a file per language
+    // fetched when a reader first chooses it (place_names_urls).
+    this.lang = "en";
+    this.placeNames = L.extend({}, data.place_names || {});
     var self = this;
     var count = 0;
     Object.keys(data.features).forEach(function (id) { count += data.features[id].features.length; });
@@ -229,7 +234,7 @@
     var boxes = ids.map(function (id) {
       var label = self.placeLabels[id], element = label.getElement();
       if (!label.kcmWidth && element && element.offsetWidth) label.kcmWidth = element.offsetWidth;
-      var width = label.kcmWidth || 8 + 7 * String(self.byId[id].feature.properties.name_en || "").length;
+      var width = label.kcmWidth || 8 + 7 * self.nameOf(self.byId[id].feature.properties).text.length;
       var point = map.latLngToContainerPoint(label.getLatLng());
       return { label: label, keep: place(point.x + 4, point.y, width + 8) };
     });
@@ -244,9 +249,58 @@
   Controller.prototype.makeLabel = function (id) {
     var feature = this.byId[id].feature, c = feature.geometry.coordinates;
     return L.marker([c[1], c[0]], {
-      pane: "kcm-labels", interactive: false, keyboard: false,
-      icon: L.divIcon({ className: "kcm-label kcm-place-label", html: esc(feature.properties.name_en), iconSize: null })
+      pane: "kcm-labels", interactive: false, keyboard: false, icon: this.labelIcon(feature.properties)
     });
+  };
+
+  Controller.prototype.labelIcon = function (props) {
+    var name = this.nameOf(props);
+    return L.divIcon({ className: "kcm-label kcm-place-label" + (name.fallback ? " kcm-name-fallback" : ""),
+                       html: esc(name.text), iconSize: null });
+  };
+
+  var LANGUAGE_NAMES = { en: "English", az: "Azerbaijani", hy: "Armenian", ru: "Russian" };
+  // A feature's name in the chosen language; where the sources give it none, its English name, said to be one.
+  Controller.prototype.nameOf = function (props) {
+    var english = String(props.name_en || props.id || "");
+    if (this.lang === "en") return { text: english, fallback: false };
+    var names = this.placeNames[this.lang] || {};
+    var own = names[props.id] || props["name_" + this.lang];
+    return own ? { text: String(own), fallback: false } : { text: english, fallback: true };
+  };
+
+  // Show the place names in another language: the labels are made again (their widths too) and the tooltips
+  // and popups use it from their next opening. The names' file is fetched once; until it has come, the names
+  // shown stay as they were. The map's element says which language its labels are in (data-kcm-lang).
+  Controller.prototype.setLanguage = function (lang) {
+    lang = LANGUAGE_NAMES[lang] ? lang : "en";
+    this.wantedLang = lang;
+    var self = this, urls = this.data.place_names_urls || {};
+    if (lang !== "en" && !this.placeNames[lang] && urls[lang]) {
+      this.fetchJson(urls[lang]).then(function (names) {
+        self.placeNames[lang] = names;
+        if (self.wantedLang === lang) self.setLanguage(lang);
+      }, function () {
+        self.map.getContainer().setAttribute("data-kcm-lang-failed", lang);
+      });
+      return;
+    }
+    if (lang === this.lang) {
+      this.map.getContainer().setAttribute("data-kcm-lang", lang);
+      return;
+    }
+    this.lang = lang;
+    var container = this.map.getContainer();
+    container.removeAttribute("data-kcm-lang-failed");
+    Object.keys(this.placeLabels || {}).forEach(function (id) {
+      var label = self.placeLabels[id];
+      if (!label) return;
+      label.kcmWidth = null;
+      label.setIcon(self.labelIcon(self.byId[id].feature.properties));
+    });
+    this.map.closePopup();
+    this.declutterLabels();
+    container.setAttribute("data-kcm-lang", lang);
   };
 
   var HIDDEN = { stroke: false, fill: false };
@@ -410,7 +464,10 @@
   Controller.prototype.tooltipHtml = function (feature) {
     var p = feature.properties;
     var change = statusOn(p.timeline, this.state.date);
-    return "<b>" + esc(p.name_en) + "</b>" + (change ? "<br>" + esc(this.statusText(change)) : "");
+    var name = this.nameOf(p);
+    return "<b>" + esc(name.text) + "</b>" + (name.fallback ? " <small>(English: no " +
+      esc(LANGUAGE_NAMES[this.lang]) + " form in the sources)</small>" : "") +
+      (change ? "<br>" + esc(this.statusText(change)) : "");
   };
 
   Controller.prototype.popupHtml = function (feature, layer) {
@@ -427,10 +484,17 @@
     var info = this.layerInfo[p.layer];
     var change = statusOn(p.timeline, this.state.date);
     var rows = [];
-    var names = [["English", p.name_en], ["Azerbaijani", p.name_az], ["Armenian", p.name_hy], ["Russian", p.name_ru]];
-    var html = "<div class='kcm-pop' data-feature='" + esc(p.id) + "'><div class='kcm-pop-title'>" + esc(p.name_en) +
+    // The title in the chosen language; the table gives every name the sources have, the chosen one first.
+    var title = this.nameOf(p), lang = this.lang;
+    var names = ["en", "az", "hy", "ru"].map(function (code) { return [code, LANGUAGE_NAMES[code], p["name_" + code]]; });
+    names.sort(function (a, b) { return (b[0] === lang) - (a[0] === lang); });
+    var html = "<div class='kcm-pop' data-feature='" + esc(p.id) + "'><div class='kcm-pop-title' lang='" +
+      esc(title.fallback ? "en" : lang) + "'>" + esc(title.text) +
       "</div><div class='kcm-pop-layer'>" + esc(info.title) + "</div><table>";
-    names.forEach(function (n) { if (n[1]) rows.push("<tr><th>" + n[0] + "</th><td>" + esc(n[1]) + "</td></tr>"); });
+    names.forEach(function (n) {
+      if (n[2]) rows.push("<tr><th>" + n[1] + "</th><td lang='" + n[0] + "'>" + esc(n[2]) + "</td></tr>");
+      else if (n[0] === lang && !loading) rows.push("<tr><th>" + n[1] + "</th><td><i>not in the sources</i></td></tr>");
+    });
     if (change) {
       rows.push("<tr><th>On " + esc(this.state.date) + "</th><td>" + esc(this.statusText(change)) +
         (change.date ? " (since " + esc(change.date) + ")" : "") + "</td></tr>");
