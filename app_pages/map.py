@@ -265,8 +265,8 @@ def about_the_article():
     _, meta = common.article()
     published = dt.date.fromisoformat(meta["date_published"])
     st.caption(f"Built around an article: **{common.md_escape(meta['publisher'])}, {published:%-d %b %Y}**, "
-               f"“{common.md_escape(meta['title'])}”, whose statements are claims to check (the article in full: "
-               "[Claims page](./claims)).  \nVerdicts on 24 Nov 2020: "
+               f"“{common.md_link(meta['title'], meta.get('url'))}”, whose statements are claims to check (the "
+               "article in full, each claim marked in it: [Claims page](./claims)).  \nVerdicts on 24 Nov 2020: "
                + " ".join(VERDICT_BADGES.values())
                + "; in hindsight: " + " ".join(HINDSIGHT_BADGES.values())
                + " (what each means: [Claims page](./claims)).")

@@ -53,6 +53,7 @@ def test_the_map_page_says_which_article_it_is_about_and_what_its_verdicts_mean(
     about = [c.value for c in at.caption if "Built around an article" in c.value]
     _, meta = claims_mod.load_article()
     assert len(about) == 1 and "Sputnik, 24 Nov 2020" in about[0] and meta["title"].split(",")[0] in about[0]
+    assert meta["url"].startswith("https://") and f"]({meta['url']})" in about[0]  # the headline links to it
     key = about[0]
     for verdict in claims_mod.VERDICTS:
         assert f"[{verdict}]" in key, verdict

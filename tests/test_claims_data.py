@@ -119,7 +119,10 @@ def test_meta_fields(text):
     assert meta["publisher"] == "Sputnik"
     assert meta["date_published"] == "2020-11-24"
     assert meta["language"] == "en"
-    assert meta["url"] is None and meta["url_note"]
+    # The article's address: Sputnik's own page of that day, named by its headline.
+    slug = re.sub(r"[^a-z0-9]+", "-", meta["title"].lower()).strip("-")
+    assert re.fullmatch(rf"https://sputnikglobe\.com/(amp/)?20201124/{slug}-\d+\.html", meta["url"]), meta["url"]
+    assert meta["url_note"]
     assert meta["source_file"] == "000_69bebb4d7b4def2e.txt"
     assert meta["title"] in text.splitlines()
     assert meta["rights"] and "Sputnik" in meta["rights"]
