@@ -8,6 +8,7 @@ import streamlit as st
 from geo import areas as areas_mod, claims as claims_mod, layers as layers_mod, mapdata, state
 from geo import paths, settlements as settlements_mod, statement as statement_mod, view as view_mod, viewsync
 from geo.errors import GeoError
+from geo.catalog import LAYERS
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -175,3 +176,94 @@ def verdict_meanings() -> dict:
 
     from geo.paths import CLAIMS
     return json.loads(CLAIMS.read_text(encoding="utf-8")).get("verdicts", {})
+
+
+# Both verdicts as coloured badges (Streamlit's :color-badge[...] markdown), shared by the map and the Claims page.
+VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orange-badge[imprecise]",
+                  "unverified": ":gray-badge[unverified]", "contradicted": ":red-badge[contradicted]"}
+HINDSIGHT_BADGES = {"stands": ":green-badge[stands]", "overtaken": ":violet-badge[overtaken]",
+                    "did_not_hold": ":red-badge[did not hold]", "partly_held": ":orange-badge[partly held]",
+                    "still_open": ":gray-badge[still open]"}
+# What Streamlit's markdown turns into something else even when escaped, as it acts on them after escapes are
+# undone: a colon opening an emoji or icon shortcode (:smile:, :material/home:), a colour directive (:red[x])
+# or a URL scheme (https://), and a bare www. address.
+_SHORTCODE_COLON = re.compile(r":(?=[\w+-]+:|[\w-]+/|//|[\w-]+\[)")
+_BARE_WWW = re.compile(r"(?i)\b(www)\.")
+WORD_JOINER = "\u2060"  # invisible and unbreakable: it splits a shortcode or address without changing the text shown
+
+
+def md_text(text) -> str:
+    """Text from a data file shown literally in Streamlit's markdown: md_escape, and no emoji, icon, colour or
+    bare address made out of it."""
+    text = _SHORTCODE_COLON.sub(":" + WORD_JOINER, str(text))
+    return md_escape(_BARE_WWW.sub(r"\1" + WORD_JOINER + ".", text))
+
+
+def address_link(url) -> str:
+    """A source's address as a link whose text is the address itself; anything but http(s) is plain text."""
+    url = str(url or "")
+    return md_link(url, url) if re.fullmatch(r"https?://[^\s<>\"']+", url) else md_text(url)
+
+
+def sources_with_addresses(source_ids) -> list[str]:
+    """The sources a verdict cites (ids of data/curated/sources.csv): outlet, date: title, then its address
+    as a link."""
+    sources = load()["records"].sources
+    lines = []
+    for source_id in source_ids:
+        if source_id not in sources.index:
+            lines.append(f"{md_text(source_id)} (not in the list of sources)")
+            continue
+        row = sources.loc[source_id]
+        label = f"{row.outlet}{', ' + row.published if row.published else ''}: {row.title}"
+        lines.append(f"{md_text(label)}: {address_link(row.url)}")
+    return lines
+
+
+def later_sources_with_addresses(sources) -> list[str]:
+    """Sources given inline (a verdict in hindsight's): outlet, date: title, then its address as a link."""
+    return [f"{md_text(claims_mod.source_label(s))}: {address_link(s.get('url'))}" for s in sources]
+
+
+def cut(value, limit: int = 24) -> str:
+    """A link's bad value as a notice quotes it: its first `limit` characters, in quotes."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def take_link_notice(key: str) -> str | None:
+    """For a page that reads the link parameter `key` itself: the notice notify_bad_link gave for it on this
+    run, if it did; from now on notify_bad_link leaves `key` to the page."""
+    notices = st.session_state.get("link_notices") or {}
+    opened = st.session_state.get("synced")
+    shown = notices.get(key) if opened is None or (opened.rev, opened.ack) == (0, 0) else None
+    if key in notices:
+        st.session_state.link_notices = {k: v for k, v in notices.items() if k != key}
+    return shown
+
+
+def claim_map_view(view: view_mod.View, claim_id: str, width_px: int = 520, height_px: int = 500) -> view_mod.View:
+    """The map's view of a claim, as the map page chooses it (app_pages/map.py claim_view): the claim's date,
+    its layers switched on beside the reader's, the map fitted to its features (a free area of
+    `width_px` x `height_px`: the map less its legend and time bar)."""
+    data = load()
+    claim = data["claims_by_id"].loc[claim_id]
+    layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in claim.layers)
+    chosen = view.replace(claim=claim_id, place=None, date=state.parse_date(claim.map_date), layers=layers_on)
+    bounds = [f.total_bounds for f in (frame[frame.id.isin(claim.features)] for frame in data["layers"].values())
+              if len(f)]
+    if bounds:
+        lat, lon, zoom = view_mod.fit((min(b[0] for b in bounds), min(b[1] for b in bounds),
+                                       max(b[2] for b in bounds), max(b[3] for b in bounds)),
+                                      width_px=width_px, height_px=height_px)
+        chosen = chosen.replace(lat=lat, lon=lon, zoom=zoom)
+    return chosen
+
+
+@st.cache_resource(show_spinner=False)
+def claim_type_meanings() -> dict:
+    import json
+
+    from geo.paths import CLAIMS
+    return json.loads(CLAIMS.read_text(encoding="utf-8")).get("claim_types", {})
+

@@ -11,11 +11,7 @@ from geo.errors import GeoError
 from app_pages import common, map_component
 from app_pages.ledger_panel import ledger_panel
 
-VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orange-badge[imprecise]",
-                  "unverified": ":gray-badge[unverified]", "contradicted": ":red-badge[contradicted]"}
-HINDSIGHT_BADGES = {"stands": ":green-badge[stands]", "overtaken": ":violet-badge[overtaken]",
-                    "did_not_hold": ":red-badge[did not hold]", "partly_held": ":orange-badge[partly held]",
-                    "still_open": ":gray-badge[still open]"}
+VERDICT_BADGES, HINDSIGHT_BADGES = common.VERDICT_BADGES, common.HINDSIGHT_BADGES  # shared with the Claims page
 MAP_HEIGHT = 620
 CLAIMS_SHOWN = 30  # a panel, not a list: the Claims page has them all
 
