@@ -267,3 +267,40 @@ def claim_type_meanings() -> dict:
     from geo.paths import CLAIMS
     return json.loads(CLAIMS.read_text(encoding="utf-8")).get("claim_types", {})
 
+
+@st.cache_resource(show_spinner=False)
+def provenance() -> dict:
+    """data/provenance.json: the base data packages with their licences, and how each file was built.
+    Raises DataFileError naming the file when it cannot be read."""
+    import json
+
+    from geo.errors import DataFileError
+    try:
+        return json.loads(paths.PROVENANCE.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(paths.PROVENANCE, f"could not be read ({exc})") from None
+
+
+def citations():
+    """Every source the product cites and what cites it (geo.citations), built once per server. Without a
+    readable statement's ledger the statement's group is empty (the ledger's own page says why)."""
+    try:
+        statement = ledger()
+    except GeoError:
+        statement = None
+    return _citations(id(statement) if statement is not None else None, statement, provenance())
+
+
+@st.cache_resource(show_spinner=False)  # keyed on the ledger read (common.ledger re-reads an edited file)
+def _citations(ledger_key, _ledger, _provenance):
+    from geo import citations as citations_mod
+
+    data = load()
+    return citations_mod.collect(data["records"], data["layers"], data["claims"], _ledger, _provenance)
+
+
+def web_address(url) -> str | None:
+    """The address when it is an http(s) one (a table's link column may open it), else None: no other scheme
+    becomes a link."""
+    url = str(url or "")
+    return url if re.fullmatch(r"https?://[^\s<>\"']+", url) else None
