@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from geo import claims as claims_mod
-from geo import exports, mapview, state, viewsync
+from geo import exports, state, viewsync
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, TIMELINE_END, TIMELINE_START
 from geo.errors import GeoError
@@ -188,9 +188,9 @@ def export_row(view, selected):
                                                          data["records"].sources)))
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
-        file_name=f"karabakh-map-{view.date.isoformat()}.html",
-        data=lambda: mapview.standalone_html(bundle["standalone_script"], view, selected,
-                                             claims_mod.to_records(claims)))
+        file_name=exports.html_file_name(view.date),
+        data=lambda: exports.standalone_html(bundle["standalone_script"], view, selected, claims, data["features"],
+                                             data["records"].sources))
     with link_col:
         common.copy_link_button()
 

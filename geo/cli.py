@@ -124,11 +124,39 @@ def claims():
 @main.command()
 @click.option("--date", "day", type=_DateType(), required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 @click.option("--layers", "layer_ids", type=_LayersType(), default=None, help="Comma-separated layer ids (default: all).")
-def export(day, layer_ids):
-    """That day's features as a GeoJSON FeatureCollection, with the date, the data's licences and attribution,
-    and per feature its sources and the article's claims about it."""
+@click.option("--html", "as_html", is_flag=True,
+              help="Write the map as one standalone HTML file instead of GeoJSON: the file the dashboard's "
+                   "download gives for the same view (default centre and zoom), which works offline.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="With --html: the file to write, or - for standard output (default: karabakh-DATE.html in "
+                   "the current folder).")
+def export(day, layer_ids, as_html, out):
+    """That day's features as a GeoJSON FeatureCollection on standard output, with the date, the data's
+    licences and attribution, and per feature its sources and the article's claims about it.
+
+    With --html, the map of that day as one standalone HTML file (time bar, layer toggles, legend, the
+    article's claims about the day, attribution and licences); the path written is printed."""
     from geo import exports
 
+    if out is not None and not as_html:
+        raise click.UsageError("--out goes with --html (the GeoJSON goes to standard output)")
+    if as_html:
+        from geo.catalog import LAYER_IDS
+        from geo.view import DEFAULT
+
+        shown = LAYER_IDS if layer_ids is None else tuple(i for i in LAYER_IDS if i in layer_ids)  # the page's order
+        page = exports.standalone_for_view(DEFAULT.replace(date=day, layers=shown))
+        if out == "-":
+            click.echo(page, nl=False)
+            return
+        target = out or exports.html_file_name(day)
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as f:
+                f.write(page)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+        click.echo(target)
+        return
     loaded = layers.load_layers()
     records = settlements.load()
     _print_json(exports.view_geojson(loaded, day, layer_ids, claims_mod.load_claims(), records.sources))

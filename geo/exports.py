@@ -1,9 +1,14 @@
-"""The GeoJSON of a view, as a reader downloads it: the day's features with what they need to be reused and
-checked elsewhere — the date, the licences and attributions of the data, and per feature its sources (outlet,
-date, title, address) and the article's claims about it with both verdicts.
+"""What a reader downloads of a view: its GeoJSON, and the map as one standalone HTML file.
 
-RFC 7946 allows members beyond its own ("foreign members") at the top of a FeatureCollection and in each
-feature's properties: the metadata go there, so any GeoJSON reader still reads the file.
+The GeoJSON holds the day's features with what they need to be reused and checked elsewhere — the date, the
+licences and attributions of the data, and per feature its sources (outlet, date, title, address) and the
+article's claims about it with both verdicts. RFC 7946 allows members beyond its own ("foreign members") at the
+top of a FeatureCollection and in each feature's properties: the metadata go there, so any GeoJSON reader
+still reads the file.
+
+The standalone HTML (standalone_html) is the map with its time bar, legend and layer toggles, the article's
+claims about the day, the article's attribution and the data's licences, for a reader who publishes a map
+without running a server. The page's download and `python -m geo export --html` both call it.
 """
 from __future__ import annotations
 
@@ -13,9 +18,13 @@ import json
 import geopandas as gpd
 import pandas as pd
 
-from geo import geojson, settlements, state
+from geo import claims as claims_mod
+from geo import geojson, mapview, settlements, state
+from geo.catalog import KEY_DATES, LAYERS
 from geo.crs import WGS84
-from geo.paths import PROVENANCE
+from geo.errors import DataFileError
+from geo.paths import CLAIMS, PROVENANCE
+from geo.view import View
 
 TITLE = "Karabakh ceasefire map"
 # The properties a reader of the file needs; the dated timeline stays in the map (its state that day is here).
@@ -78,3 +87,73 @@ def dumps(collection: dict) -> str:
 
 def file_name(day: dt.date) -> str:
     return f"karabakh-{day.isoformat()}.geojson"
+
+
+def html_file_name(day: dt.date) -> str:
+    return f"karabakh-{day.isoformat()}.html"
+
+
+def standalone_runtime(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.GeoDataFrame], claims: pd.DataFrame,
+                       records, area_series: pd.DataFrame) -> str:
+    """The map's runtime with every detail inline (the file can fetch nothing), made as the dashboard makes
+    the one its download uses (app_pages/common.py map_bundle)."""
+    from geo import mapdata
+
+    full = mapdata.bundle(layers, base, claims, records.sources, area_series, records.settlements)
+    return mapdata.runtime_script(mapdata.to_script(full))
+
+
+def _verdict_meanings(claims_path) -> tuple[dict, dict]:
+    try:
+        document = json.loads(claims_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(claims_path, f"cannot be read ({exc})") from None
+    return document.get("verdicts") or {}, document.get("hindsight_verdicts") or {}
+
+
+def standalone_html(runtime_script: str, view: View, selected, claims: pd.DataFrame, features,
+                    sources: pd.DataFrame | None, article: dict | None = None, provenance_path=PROVENANCE,
+                    claims_path=CLAIMS, canvas_above: int | None = None) -> str:
+    """The standalone HTML file of a view (geo.mapview.standalone_html lays it out).
+
+    `runtime_script` is standalone_runtime()'s; `claims` the claims with their groups expanded (the map's);
+    `features` the layers or state.all_features(); `article` the article's attribution (its .meta.json, read
+    from beside the claims file when not given)."""
+    if article is None:
+        article = claims_mod.load_article(claims_path)[1]
+    try:
+        published = mapview.day_words(dt.date.fromisoformat(article.get("date_published") or ""))
+    except ValueError:
+        published = article.get("date_published")
+    verdicts, hindsight = _verdict_meanings(claims_path)
+    shown = claims_mod.claims_on(claims, state.state_on(features, view.date, view.layers), view.date)
+    records = claims_mod.to_records(claims)
+    listed = []
+    for claim in records:
+        later = (claim.get("hindsight") or {})
+        listed.append({**claim, "sources": [_cite(s, sources) for s in claim.get("reference") or []],
+                       "verdict_meaning": verdicts.get(claim["verdict"], ""),
+                       "hindsight_meaning": hindsight.get(later.get("verdict"), "")})
+    about = {
+        "layers": [{"id": l.id, "title": l.title, "description": l.description} for l in LAYERS],
+        "claims": listed, "claims_shown": list(shown.id), "key_date": KEY_DATES.get(view.date),
+        "article": {"publisher": article.get("publisher"), "title": article.get("title"), "url": article.get("url"),
+                    "date": published, "rights": article.get("rights")},
+        "verdicts": verdicts, "hindsight_verdicts": hindsight,
+        "licences": data_licences(provenance_path), "curated": CURATED_LICENCE,
+    }
+    return mapview.standalone_html(runtime_script, view, list(selected), records, canvas_above=canvas_above,
+                                   about=about)
+
+
+def standalone_for_view(view: View) -> str:
+    """The standalone HTML of a view from the committed data, as `python -m geo export --html` writes it."""
+    from geo import areas, layers as layers_mod
+
+    loaded = layers_mod.load_layers()
+    base = layers_mod.load_base()
+    claims = claims_mod.with_groups_expanded(claims_mod.load_claims(), loaded)
+    records = settlements.load()
+    series = areas.series(areas.pieces(loaded, base["cells"]))
+    runtime = standalone_runtime(loaded, base, claims, records, series)
+    return standalone_html(runtime, view, [], claims, state.all_features(loaded), records.sources)

@@ -95,7 +95,7 @@ def test_the_standalone_export_is_one_offline_file(layers, base, claims):
     options = export_options(page)
     assert options["view"]["date"] == "2020-11-24" and options["claims"] == [{"id": "c16", "quote": "q"}]
     assert options["mapId"] in page.split("<body>")[1]  # folium's element for the map
-    assert "<title>Karabakh ceasefire map, 24 November 2020</title>" in page
+    assert "<title>Nagorno-Karabakh on 24 November 2020: Karabakh ceasefire map</title>" in page
 
 
 TEMPLATE_SYNTAX = "{{7*7}} {% for x in range(3) %}x{% endfor %} {# c #} ${7*7} <%= 7*7 %>"

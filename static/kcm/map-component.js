@@ -245,8 +245,23 @@
   };
 
   // -------------------------------------------------------------------------------- the standalone export
-  // No server: a change is applied in place, the claim chosen in a popup is shown in a box on the map, and
-  // the address's fragment (#claim=...) says which, so that the file reopens at it.
+  // No server: a change is applied in place. The words around the map are the file's own HTML, written and
+  // escaped by geo/mapview.py; this code only shows, hides and marks them, and writes text with textContent
+  // (no data ever goes through innerHTML here). The claim chosen in a popup or the list is shown in a box on
+  // the map and marked in the list, and the address's fragment (#claim=...) says which, so that the file
+  // reopens at it; a claim link opened in a new tab (?claim=...) opens at it too.
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"];
+  var WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var node = function (tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined && text !== null) element.textContent = String(text);
+    return element;
+  };
+  var words = function (key) { return String(key === null || key === undefined ? "" : key).replace(/_/g, " "); };
+  var token = function (key) { return String(key === null || key === undefined ? "" : key).replace(/[^\w-]/g, ""); };
+
   function Standalone(element, options) {
     var self = this;
     this.claims = {};
@@ -254,21 +269,80 @@
     this.view = options.view;
     this.selected = options.selected || [];
     this.map = window[options.mapId];
+    this.page = document.querySelector(".kcm-standalone");
     this.controller = window.KCM.make(this.map, {
       offline: true, attribution: options.attribution, canvasAbove: options.canvasAbove,
       onChange: function (fields) { self.changedOnMap(fields); }
     });
+    this.wirePage();
+    this.controller.setLanguage(this.view.lang || "en");  // the file carries every language's names
     this.controller.apply({ date: this.view.date, layers: this.view.layers, selected: this.selected });
+    this.followView();
     var wanted = /(?:^#|&)claim=([^&]+)/.exec(window.location.hash);
-    if (wanted && this.claims[decodeURIComponent(wanted[1])]) this.selectClaim(decodeURIComponent(wanted[1]));
+    var asked = wanted ? decodeURIComponent(wanted[1]) : new URLSearchParams(window.location.search).get("claim");
+    if (asked && this.claims[asked]) this.selectClaim(asked);
     else if (this.view.claim && this.claims[this.view.claim]) this.showClaim(this.view.claim);
   }
+
+  Standalone.prototype.find = function (selector) { return this.page ? this.page.querySelectorAll(selector) : []; };
+
+  // The layer toggles and the claims' buttons of the file's HTML.
+  Standalone.prototype.wirePage = function () {
+    var self = this;
+    Array.prototype.forEach.call(this.find("input.kcm-standalone-layer"), function (box) {
+      box.addEventListener("change", function () {
+        var layers = [];
+        Array.prototype.forEach.call(self.find("input.kcm-standalone-layer"), function (b) { if (b.checked) layers.push(b.value); });
+        self.view.layers = layers;
+        self.controller.apply({ date: self.view.date, layers: layers, selected: self.selected });
+        self.followView();
+      });
+    });
+    Array.prototype.forEach.call(this.find("button[data-kcm-show-claim]"), function (button) {
+      button.addEventListener("click", function () {
+        self.selectClaim(button.getAttribute("data-kcm-show-claim"));
+        self.bringMapIntoView();
+      });
+    });
+  };
+
+  // The title says the map's day; the toggles, the layers shown; the list, the claims that bear on the day as
+  // geo.claims.claims_on has it: dated that day, or about a feature the map shows.
+  Standalone.prototype.followView = function () {
+    var view = this.view, controller = this.controller, claims = this.claims;
+    var day = new Date(view.date + "T00:00:00Z");
+    Array.prototype.forEach.call(this.find(".kcm-standalone-day"), function (el) {
+      el.textContent = day.getUTCDate() + " " + MONTHS[day.getUTCMonth()] + " " + day.getUTCFullYear();
+      el.setAttribute("datetime", view.date);
+    });
+    Array.prototype.forEach.call(this.find(".kcm-standalone-weekday"), function (el) { el.textContent = WEEKDAYS[day.getUTCDay()]; });
+    var key = (window.KCM_DATA.timeline && window.KCM_DATA.timeline.key_dates || {})[view.date];
+    Array.prototype.forEach.call(this.find(".kcm-standalone-keyday"), function (el) {
+      el.textContent = key ? " · " + key : "";
+      el.hidden = !key;
+    });
+    Array.prototype.forEach.call(this.find("input.kcm-standalone-layer"), function (box) {
+      box.checked = view.layers.indexOf(box.value) >= 0;
+    });
+    var shown = 0;
+    Array.prototype.forEach.call(this.find(".kcm-standalone-claim"), function (item) {
+      var claim = claims[item.getAttribute("data-claim")];
+      var bears = Boolean(claim) && ((claim.dates || []).indexOf(view.date) >= 0 || (claim.features || []).some(function (id) {
+        return controller.byId[id] && controller.byId[id].shown;
+      }));
+      item.hidden = !bears;
+      if (bears) shown += 1;
+    });
+    Array.prototype.forEach.call(this.find(".kcm-standalone-count-shown"), function (el) { el.textContent = String(shown); });
+    if (this.page) this.page.setAttribute("data-kcm-claims-shown", String(shown));
+  };
 
   Standalone.prototype.changedOnMap = function (fields) {
     if (fields.claim) { this.selectClaim(fields.claim); return; }
     if (fields.date) this.view.date = fields.date;
     if (fields.layers) this.view.layers = fields.layers;
     if (fields.place !== undefined) { this.view.claim = null; this.selected = this.controller.state.selected; this.showClaim(null); }
+    if (fields.date || fields.layers || fields.place !== undefined) this.followView();
   };
 
   // The claim's day, its layers and features, the map fitted to them, and the claim itself in a box.
@@ -277,8 +351,9 @@
     if (!claim) return;
     var layers = this.view.layers.slice();
     (claim.layers || []).forEach(function (layer) { if (layers.indexOf(layer) < 0) layers.push(layer); });
-    this.view = { date: claim.map_date, layers: layers, claim: id };
+    this.view = { date: claim.map_date, layers: layers, claim: id, lang: this.view.lang };
     this.selected = claim.features || [];
+    this.map.closePopup();  // the box says the claim now; the popup would cover what it is about
     controller.apply({ date: claim.map_date, layers: layers, selected: this.selected });
     var bounds = null;
     this.selected.forEach(function (featureId) {
@@ -287,9 +362,47 @@
       var b = entry.layer.getBounds ? entry.layer.getBounds() : L.latLngBounds([entry.layer.getLatLng()]);
       bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
     });
-    if (bounds && bounds.isValid()) this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 12, animate: false });
+    this.followView();
     this.showClaim(id);
-    try { window.history.replaceState(null, "", "#claim=" + encodeURIComponent(id)); } catch (e) { /* file:// in some browsers */ }
+    if (bounds && bounds.isValid()) this.map.fitBounds(bounds, L.extend({ maxZoom: 12, animate: false }, this.freeArea()));
+    try { window.history.replaceState(null, "", window.location.pathname + "#claim=" + encodeURIComponent(id)); } catch (e) { /* file:// in some browsers */ }
+  };
+
+  // The padding that fits a claim's features into the part of the map its controls leave free: below the
+  // controls at the top, and beside or above those at the bottom, whichever leaves more room. Where nothing
+  // leaves a useful room (a phone with the claim's box open), the top controls only: the box can be closed.
+  var ROOM = 100;  // px: the least width and height worth fitting into
+  Standalone.prototype.freeArea = function () {
+    var container = this.map.getContainer(), frame = container.getBoundingClientRect();
+    var size = { x: frame.width, y: frame.height };
+    var reach = function (selector, measure) {
+      var most = 0;
+      Array.prototype.forEach.call(container.querySelectorAll(selector + " > .leaflet-control"), function (control) {
+        if (control.hidden || !control.offsetWidth) return;
+        most = Math.max(most, measure(control.getBoundingClientRect()));
+      });
+      return most;
+    };
+    var top = reach(".leaflet-top", function (b) { return b.bottom - frame.top; }) + 8;
+    var leftW = reach(".leaflet-bottom.leaflet-left", function (b) { return b.right - frame.left; }) + 8;
+    var leftH = reach(".leaflet-bottom.leaflet-left", function (b) { return frame.bottom - b.top; }) + 8;
+    var rightW = reach(".leaflet-bottom.leaflet-right", function (b) { return frame.right - b.left; }) + 8;
+    var rightH = reach(".leaflet-bottom.leaflet-right", function (b) { return frame.bottom - b.top; }) + 8;
+    var options = [[10, 10, Math.max(leftH, rightH)], [leftW, 10, rightH], [10, rightW, leftH]];
+    var best = null, area = 0;
+    options.forEach(function (o) {
+      var w = size.x - o[0] - o[1], h = size.y - top - o[2];
+      if (w >= ROOM && h >= ROOM && w * h > area) { best = o; area = w * h; }
+    });
+    best = best || [10, 10, 10];
+    return { paddingTopLeft: L.point(best[0], top), paddingBottomRight: L.point(best[1], best[2]) };
+  };
+
+  // A claim chosen in the list, below the map on a phone: the map comes into view unless most of it is there.
+  Standalone.prototype.bringMapIntoView = function () {
+    var box = this.map.getContainer().getBoundingClientRect(), height = window.innerHeight;
+    var visible = Math.min(box.bottom, height) - Math.max(box.top, 0);
+    if (visible < Math.min(box.height, height) * 0.6) this.map.getContainer().scrollIntoView({ block: "start" });
   };
 
   Standalone.prototype.showClaim = function (id) {
@@ -298,6 +411,8 @@
       var control = L.control({ position: "bottomleft" });
       control.onAdd = function () {
         var div = L.DomUtil.create("div", "kcm-claim-box");
+        div.setAttribute("role", "region");
+        div.setAttribute("aria-label", "The claim chosen");
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -306,16 +421,59 @@
       this.claimBox = control.getContainer();
       this.claimBox.addEventListener("click", function (event) {
         if (event.target.closest(".kcm-claim-close")) self.clearClaim();
+        else if (event.target.closest(".kcm-claim-more")) self.showInList(self.view.claim, true);
       });
     }
     var claim = id && this.claims[id];
     this.claimBox.hidden = !claim;
     this.map.getContainer().setAttribute("data-kcm-claim", claim ? id : "");
+    Array.prototype.forEach.call(this.find(".kcm-standalone-claim"), function (item) {
+      var on = Boolean(claim) && item.getAttribute("data-claim") === id;
+      item.classList.toggle("kcm-standalone-claim-on", on);
+      if (on) item.setAttribute("aria-current", "true"); else item.removeAttribute("aria-current");
+    });
+    this.claimBox.textContent = "";
     if (!claim) return;
-    this.claimBox.innerHTML = "<div class='kcm-claim-head'><b>" + esc(claim.id) + "</b> <span class='kcm-verdict kcm-verdict-" +
-      esc(claim.verdict) + "'>" + esc(claim.verdict) + "</span><button type='button' class='kcm-claim-close' " +
-      "aria-label='Clear the selected claim'>×</button></div><div class='kcm-claim-quote'>“" + esc(claim.quote) +
-      "”</div>" + (claim.reason ? "<div class='kcm-claim-reason'>" + esc(claim.reason) + "</div>" : "");
+    var hindsight = claim.hindsight || {};
+    var head = node("div", "kcm-claim-head");
+    head.appendChild(node("b", null, claim.id));
+    head.appendChild(node("span", "kcm-verdict kcm-verdict-" + token(claim.verdict), "24 Nov 2020: " + words(claim.verdict)));
+    if (hindsight.verdict) {
+      head.appendChild(node("span", "kcm-verdict kcm-standalone-hindsight-" + token(hindsight.verdict),
+                            "in hindsight: " + words(hindsight.verdict)));
+    }
+    var close = node("button", "kcm-claim-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Clear the selected claim");
+    head.appendChild(close);
+    this.claimBox.appendChild(head);
+    this.claimBox.appendChild(node("div", "kcm-claim-quote", "“" + (claim.quote || "") + "”"));
+    if (claim.reason) this.claimBox.appendChild(node("div", "kcm-claim-reason", claim.reason));
+    var item = this.listItem(id);
+    if (item) {
+      var more = node("button", "kcm-claim-more", "Reasons, sources, later events: in the list");
+      more.type = "button";
+      this.claimBox.appendChild(more);
+      this.showInList(id, false);
+    }
+  };
+
+  Standalone.prototype.listItem = function (id) {
+    var found = null;
+    Array.prototype.forEach.call(this.find(".kcm-standalone-claim"), function (item) {
+      if (item.getAttribute("data-claim") === id) found = item;
+    });
+    return found;
+  };
+
+  // The claim's entry in the list, scrolled to inside the list when the list is beside the map; asked for,
+  // scrolled to wherever it is.
+  Standalone.prototype.showInList = function (id, asked) {
+    var item = id && this.listItem(id), side = this.page && this.page.querySelector(".kcm-standalone-side");
+    if (!item || item.hidden) return;
+    var beside = side && side.getBoundingClientRect().top < this.map.getContainer().getBoundingClientRect().bottom;
+    if (asked) { item.setAttribute("tabindex", "-1"); item.scrollIntoView({ block: "start" }); item.focus({ preventScroll: true }); }
+    else if (beside) side.scrollTop += item.getBoundingClientRect().top - side.getBoundingClientRect().top - 8;
   };
 
   Standalone.prototype.clearClaim = function () {
@@ -323,7 +481,7 @@
     this.selected = [];
     this.controller.apply({ date: this.view.date, layers: this.view.layers, selected: [] });
     this.showClaim(null);
-    try { window.history.replaceState(null, "", window.location.pathname + window.location.search); } catch (e) { /* ignore */ }
+    try { window.history.replaceState(null, "", window.location.pathname); } catch (e) { /* ignore */ }
   };
 
   // A keyboard reader's first Tab lands on a link to the time bar, ahead of the page's navigation and the
