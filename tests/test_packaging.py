@@ -258,8 +258,6 @@ def test_export_is_that_days_feature_collection(installed):
 
 def test_export_html_writes_a_standalone_map(installed):
     """`export --html` puts the map's runtime (from static/ and vendor/) inline in one HTML file."""
-    if "--html" not in installed_says(installed, "export", "--help"):
-        pytest.skip("geo/cli.py has no `export --html` yet")
     target = installed.workdir / "map.html"
     result = installed.geo("export", "--date", DAY, "--html", "--out", target.name)
     assert result.returncode == 0, result.stderr
@@ -267,6 +265,10 @@ def test_export_html_writes_a_standalone_map(installed):
     assert "<html" in page
     leaflet = (paths.VENDOR / assets.LEAFLET_JS).read_text(encoding="utf-8")
     assert leaflet[-2000:] in page  # the installed Leaflet, inline
+    # The same file as the checkout writes for that day.
+    checkout = installed.workdir / "checkout.html"
+    checkout_says("export", "--date", DAY, "--html", "--out", str(checkout))
+    assert page == checkout.read_text(encoding="utf-8")
 
 
 # Last: it rewrites the installed data, which the tests above read.
