@@ -15,6 +15,8 @@ navigation = st.navigation([
     st.Page("app_pages/ledger.py", title="The statement's ledger", icon=":material/gavel:", url_path="ledger"),
     st.Page("app_pages/sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
 ])
-# The ledger page reads its `date` itself and says what is wrong with it in its own words.
-common.notify_bad_link(skip=("date",) if navigation.url_path == "ledger" else ())
+# A link's map parameters are the map's and the ledger's (which reads its `date` itself and says what is wrong
+# with it in its own words); the Claims and Sources pages read their own and rewrite the address.
+if navigation.url_path in ("", "ledger"):
+    common.notify_bad_link(skip=("date",) if navigation.url_path == "ledger" else ())
 navigation.run()

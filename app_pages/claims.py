@@ -51,7 +51,7 @@ def day(iso) -> str:
     try:
         return f"{dt.date.fromisoformat(str(iso)):%d %b %Y}"
     except ValueError:
-        return common.md_text(iso)
+        return common.md_escape(iso)
 
 
 hindsight_verdicts = [h["verdict"] for h in claims.hindsight]
@@ -153,12 +153,12 @@ for flt in FILTERS:
         st.session_state[flt.key] = st.session_state.claims_view[flt.param]
 
 st.markdown("#### The article's claims, checked against public sources")
-st.caption(f"“{common.md_text(meta.get('title', ''))}”, {common.md_text(meta.get('publisher', ''))}, "
+st.caption(f"“{common.md_escape(meta.get('title', ''))}”, {common.md_escape(meta.get('publisher', ''))}, "
            f"{day(meta.get('date_published', ''))}. Each of its factual statements is a claim to check, "
            "not a fact. Every claim is shown in full, with its verdict as of the article's day, its verdict in "
            "hindsight, and the sources of each.")
 for notice in st.session_state.claims_notices:
-    st.warning(common.md_text(notice), icon=":material/link_off:")
+    st.warning(common.md_escape(notice), icon=":material/link_off:")
 
 for flt, column in zip(FILTERS, st.columns(3)):
     column.multiselect(flt.label, flt.options, key=flt.key, format_func=flt.show, on_change=on_change,
@@ -175,12 +175,12 @@ st.session_state.claims_written = params
 
 
 def badge_key(badges: dict, meanings: dict, show) -> str:
-    return "\n".join(f"- {badges.get(v, common.md_text(show(v)))} {common.md_text(meanings[v])}" for v in meanings)
+    return "\n".join(f"- {badges.get(v, common.md_escape(show(v)))} {common.md_escape(meanings[v])}" for v in meanings)
 
 
 with st.expander("What the types and verdicts mean"):
     type_column, verdict_column, hindsight_column = st.columns(3)
-    type_column.markdown("**Types**\n\n" + "\n".join(f"- **{common.md_text(t.replace('_', ' '))}**: {common.md_text(m)}"
+    type_column.markdown("**Types**\n\n" + "\n".join(f"- **{common.md_escape(t.replace('_', ' '))}**: {common.md_escape(m)}"
                                                      for t, m in common.claim_type_meanings().items()))
     verdict_column.markdown("**Verdict on 24 Nov 2020**, from the sources public by then\n\n"
                             + badge_key(common.VERDICT_BADGES, common.verdict_meanings(), str))
@@ -193,8 +193,8 @@ with st.expander("What the types and verdicts mean"):
 def verdicts_line(claim) -> str:
     hindsight = claim.hindsight
     settled = claims_mod.settled_day(hindsight)
-    line = (f":gray[24 Nov 2020] {common.VERDICT_BADGES.get(claim.verdict, common.md_text(claim.verdict))} "
-            f":gray[In hindsight] {common.HINDSIGHT_BADGES.get(hindsight['verdict'], common.md_text(hindsight['verdict']))}")
+    line = (f":gray[24 Nov 2020] {common.VERDICT_BADGES.get(claim.verdict, common.md_escape(claim.verdict))} "
+            f":gray[In hindsight] {common.HINDSIGHT_BADGES.get(hindsight['verdict'], common.md_escape(hindsight['verdict']))}")
     if settled:
         line += f" :gray[settled {settled:%d %b %Y}]"
     return line
@@ -216,20 +216,20 @@ def card(claim) -> None:
     is_selected = claim.id == selected
     hindsight = claim.hindsight
     with st.container(border=True, key=f"card_{slug}"):
-        st.subheader(f"{common.md_text(claim.id)} :gray[· {common.md_text(claim.type.replace('_', ' '))}]"
+        st.subheader(f"{common.md_escape(claim.id)} :gray[· {common.md_escape(claim.type.replace('_', ' '))}]"
                      + (" :blue-badge[selected]" if is_selected else ""), anchor=article_mod.anchor(claim.id))
         st.markdown(verdicts_line(claim))
         dates = ", ".join(day(d) for d in claim.dates) or "none given"
         st.caption(f"Dates in the claim: {dates} · shown on the map on {day(claim.map_date)}")
-        st.markdown("> “" + common.md_text(claim.quote) + "”")
-        st.markdown(common.md_text(claim.summary))
-        st.markdown(f"**As of 24 Nov 2020:** {common.md_text(claim.reason)}\n\n"
+        st.markdown("> “" + common.md_escape(claim.quote) + "”")
+        st.markdown(common.md_escape(claim.summary))
+        st.markdown(f"**As of 24 Nov 2020:** {common.md_escape(claim.reason)}\n\n"
                     + bullets(common.sources_with_addresses(claim.reference)))
         settled = claims_mod.settled_day(hindsight)
         when = (f"Settled on {settled:%d %b %Y}." if settled else
                 "Still open." if hindsight["verdict"] == "still_open" else "Needed no settling.")
         later = common.later_sources_with_addresses(hindsight["sources"])
-        st.markdown(f"**In hindsight:** {common.md_text(hindsight['reason'])} {when}\n\n"
+        st.markdown(f"**In hindsight:** {common.md_escape(hindsight['reason'])} {when}\n\n"
                     + (bullets(later) if later else "No later source needed: later events leave the claim as it was."))
         with st.container(horizontal=True, key=f"actions_{slug}"):
             if st.button(f"Show {claim.id} on the map", key=f"map_{slug}", icon=":material/map:",
@@ -253,8 +253,8 @@ def article_block(where: str) -> None:
                "leads to its card. The marks follow the filters.")
     st.html(f'<div class="kcm-article" data-kcm-article="{where}">{article_mod.highlight(text, good, selected)}</div>')
     for claim_id, problem in problems.items():
-        st.warning(f"{common.md_text(claim_id)} is not marked: {common.md_text(problem)}.", icon=":material/error:")
-    st.caption(common.md_text(meta.get("rights", "")))
+        st.warning(f"{common.md_escape(claim_id)} is not marked: {common.md_escape(problem)}.", icon=":material/error:")
+    st.caption(common.md_escape(meta.get("rights", "")))
 
 
 SELECTED_CARD = (f".st-key-card_{article_mod.anchor(selected).removeprefix('claim-')} "
@@ -287,7 +287,7 @@ div[data-testid="stColumn"]:has(.st-key-article_desktop) {{ position: sticky; to
 if selected:
     chosen = data["claims_by_id"].loc[selected]
     with st.container(key="selected_claim", horizontal=True, vertical_alignment="center"):
-        st.markdown(f"Selected: **{common.md_text(selected)}**: {common.md_text(chosen.summary)} "
+        st.markdown(f"Selected: **{common.md_escape(selected)}**: {common.md_escape(chosen.summary)} "
                     f"[Go to its card](#{article_mod.anchor(selected)})")
         st.button("Clear selection", key="clear_selected", on_click=on_select, args=(None,))
 st.caption(f"Showing {len(shown)} of {len(claims)} claims, in the order they come in the article.")
@@ -302,6 +302,6 @@ with cards:
         card(claim)
 with article_column:
     with st.container(key="article_desktop"):
-        st.markdown(f"**The article**: {common.md_text(meta.get('publisher', ''))}, "
+        st.markdown(f"**The article**: {common.md_escape(meta.get('publisher', ''))}, "
                     f"{day(meta.get('date_published', ''))}")
         article_block("desktop")

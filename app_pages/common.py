@@ -8,14 +8,22 @@ import streamlit as st
 from geo import areas as areas_mod, claims as claims_mod, layers as layers_mod, mapdata, state
 from geo import paths, settlements as settlements_mod, statement as statement_mod, view as view_mod, viewsync
 from geo.errors import GeoError
-from geo.catalog import LAYERS
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# What Streamlit's markdown still turns into something else when escaped, as it acts on them after escapes
+# are undone: a colon opening an emoji or icon shortcode (:smile:, :material/home:), a colour directive
+# (:red[x]) or a URL scheme (https://); a bare www. address; an e-mail address (a mailto: link).
+_SHORTCODE_COLON = re.compile(r":(?=[\w+-]+:|[\w-]+/|//|[\w-]+\[)")
+_BARE_WWW = re.compile(r"(?i)\b(www)\.")
+WORD_JOINER = "\u2060"  # invisible and unbreakable: it splits a shortcode or address without changing the text shown
 
 
 def md_escape(text) -> str:
-    """Text (from a link, an article, a data file) shown literally in Streamlit's markdown."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    """Text (from a link, an article, a data file) shown literally in Streamlit's markdown: no markup, link,
+    emoji, icon, colour or formula made out of it."""
+    text = _SHORTCODE_COLON.sub(":" + WORD_JOINER, str(text))
+    text = _BARE_WWW.sub(r"\1" + WORD_JOINER + ".", text).replace("@", "@" + WORD_JOINER)
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def md_link(text, url) -> str:
@@ -184,25 +192,10 @@ VERDICT_BADGES = {"consistent": ":green-badge[consistent]", "imprecise": ":orang
 HINDSIGHT_BADGES = {"stands": ":green-badge[stands]", "overtaken": ":violet-badge[overtaken]",
                     "did_not_hold": ":red-badge[did not hold]", "partly_held": ":orange-badge[partly held]",
                     "still_open": ":gray-badge[still open]"}
-# What Streamlit's markdown turns into something else even when escaped, as it acts on them after escapes are
-# undone: a colon opening an emoji or icon shortcode (:smile:, :material/home:), a colour directive (:red[x])
-# or a URL scheme (https://), and a bare www. address.
-_SHORTCODE_COLON = re.compile(r":(?=[\w+-]+:|[\w-]+/|//|[\w-]+\[)")
-_BARE_WWW = re.compile(r"(?i)\b(www)\.")
-WORD_JOINER = "\u2060"  # invisible and unbreakable: it splits a shortcode or address without changing the text shown
-
-
-def md_text(text) -> str:
-    """Text from a data file shown literally in Streamlit's markdown: md_escape, and no emoji, icon, colour or
-    bare address made out of it."""
-    text = _SHORTCODE_COLON.sub(":" + WORD_JOINER, str(text))
-    return md_escape(_BARE_WWW.sub(r"\1" + WORD_JOINER + ".", text))
-
-
 def address_link(url) -> str:
     """A source's address as a link whose text is the address itself; anything but http(s) is plain text."""
     url = str(url or "")
-    return md_link(url, url) if re.fullmatch(r"https?://[^\s<>\"']+", url) else md_text(url)
+    return md_link(url, url) if re.fullmatch(r"https?://[^\s<>\"']+", url) else md_escape(url)
 
 
 def sources_with_addresses(source_ids) -> list[str]:
@@ -212,17 +205,17 @@ def sources_with_addresses(source_ids) -> list[str]:
     lines = []
     for source_id in source_ids:
         if source_id not in sources.index:
-            lines.append(f"{md_text(source_id)} (not in the list of sources)")
+            lines.append(f"{md_escape(source_id)} (not in the list of sources)")
             continue
         row = sources.loc[source_id]
         label = f"{row.outlet}{', ' + row.published if row.published else ''}: {row.title}"
-        lines.append(f"{md_text(label)}: {address_link(row.url)}")
+        lines.append(f"{md_escape(label)}: {address_link(row.url)}")
     return lines
 
 
 def later_sources_with_addresses(sources) -> list[str]:
     """Sources given inline (a verdict in hindsight's): outlet, date: title, then its address as a link."""
-    return [f"{md_text(claims_mod.source_label(s))}: {address_link(s.get('url'))}" for s in sources]
+    return [f"{md_escape(claims_mod.source_label(s))}: {address_link(s.get('url'))}" for s in sources]
 
 
 def cut(value, limit: int = 24) -> str:
@@ -242,22 +235,10 @@ def take_link_notice(key: str) -> str | None:
     return shown
 
 
-def claim_map_view(view: view_mod.View, claim_id: str, width_px: int = 520, height_px: int = 500) -> view_mod.View:
-    """The map's view of a claim, as the map page chooses it (app_pages/map.py claim_view): the claim's date,
-    its layers switched on beside the reader's, the map fitted to its features (a free area of
-    `width_px` x `height_px`: the map less its legend and time bar)."""
+def claim_map_view(view: view_mod.View, claim_id: str) -> view_mod.View:
+    """The map's view of a claim, as the map page shows it (geo.view.claim_view)."""
     data = load()
-    claim = data["claims_by_id"].loc[claim_id]
-    layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in claim.layers)
-    chosen = view.replace(claim=claim_id, place=None, date=state.parse_date(claim.map_date), layers=layers_on)
-    bounds = [f.total_bounds for f in (frame[frame.id.isin(claim.features)] for frame in data["layers"].values())
-              if len(f)]
-    if bounds:
-        lat, lon, zoom = view_mod.fit((min(b[0] for b in bounds), min(b[1] for b in bounds),
-                                       max(b[2] for b in bounds), max(b[3] for b in bounds)),
-                                      width_px=width_px, height_px=height_px)
-        chosen = chosen.replace(lat=lat, lon=lon, zoom=zoom)
-    return chosen
+    return view_mod.claim_view(view, data["claims_by_id"].loc[claim_id], data["layers"])
 
 
 @st.cache_resource(show_spinner=False)

@@ -18,9 +18,6 @@ from geo.errors import GeoError, InvalidInput
 from app_pages import common
 from app_pages.ledger_panel import status_badge
 
-# The map page's free area for a fitted view: its width less the legend, its height less the time bar.
-MAP_AREA_PX = (520, 500)
-
 try:
     ledger = common.ledger()
 except GeoError as exc:
@@ -133,7 +130,7 @@ def map_link(point: dict) -> str | None:
                              layers=tuple(l.id for l in LAYERS if l.id in current.layers or l.id in layers))
     bounds = point_bounds(point["features"])
     if bounds:
-        lat, lon, zoom = view_mod.fit(bounds, *MAP_AREA_PX)
+        lat, lon, zoom = view_mod.fit(bounds, *view_mod.MAP_AREA_PX)
         chosen = chosen.replace(lat=lat, lon=lon, zoom=zoom)
     return f"./?{urlencode(view_mod.to_query(chosen))}"
 

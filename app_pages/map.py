@@ -26,18 +26,7 @@ claims = data["claims"]
 
 def claim_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     """The view that shows a claim: its date, its layers switched on, the map fitted to its features."""
-    claim = data["claims_by_id"].loc[claim_id]
-    layers_on = tuple(l.id for l in LAYERS if l.id in view.layers or l.id in claim.layers)
-    chosen = view.replace(claim=claim_id, place=None, date=state.parse_date(claim.map_date), layers=layers_on)
-    features = [frame[frame.id.isin(claim.features)] for frame in data["layers"].values()]
-    bounds = [f.total_bounds for f in features if len(f)]
-    if bounds:
-        # The map's free area: its width less the legend, its height less the time bar.
-        lat, lon, zoom = view_mod.fit((min(b[0] for b in bounds), min(b[1] for b in bounds),
-                                       max(b[2] for b in bounds), max(b[3] for b in bounds)),
-                                      width_px=520, height_px=MAP_HEIGHT - 120)
-        chosen = chosen.replace(lat=lat, lon=lon, zoom=zoom)
-    return chosen
+    return view_mod.claim_view(view, data["claims_by_id"].loc[claim_id], data["layers"])
 
 
 # The session owns the view (common.synced); widgets and buttons change it with common.change_view, the map

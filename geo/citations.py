@@ -50,8 +50,6 @@ CITATION_COLUMNS = ["source_id", "group", "cited_by_kind", "cited_by_id", "cited
 # coordinates, or data/provenance.json.
 ORIGINS = ("sources list", "inline", "coordinates", "provenance")
 PLACE_ZOOM = 12
-# The map page's free area for a fitted view (its width less the legend, its height less the time bar).
-MAP_AREA_PX = (520, 500)
 EVENT_WORDS = {
     "announced_taken": "capture announced",
     "denied": "capture denied",
@@ -160,7 +158,7 @@ def _map_link(day=None, layers=(), bounds=None, place=None, point=None, claim=No
         view = view.replace(lat=round(point[1], view_mod.COORD_DECIMALS),
                             lon=round(point[0], view_mod.COORD_DECIMALS), zoom=PLACE_ZOOM)
     elif bounds is not None:
-        lat, lon, zoom = view_mod.fit(bounds, *MAP_AREA_PX)
+        lat, lon, zoom = view_mod.fit(bounds, *view_mod.MAP_AREA_PX)
         view = view.replace(lat=lat, lon=lon, zoom=zoom)
     params = view_mod.to_query(view)
     params["layers"] = _layers_with(layers)

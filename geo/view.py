@@ -34,6 +34,9 @@ MIN_ZOOM, MAX_ZOOM = 5, 16
 # The map's area of interest: a centre outside it is a mangled link, not a view anyone shares.
 CENTER_BOUNDS = (36.0, 42.0, 42.0, 52.0)  # lat_min, lon_min, lat_max, lon_max
 COORD_DECIMALS = 4  # about 10 m: finer than any view needs, short links
+# The map page's free area when it is fitted to something: its width less the legend, its height less the
+# time bar (app_pages/map.py MAP_HEIGHT).
+MAP_AREA_PX = (520, 500)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,4 +177,20 @@ def fit(bounds, width_px: int = 800, height_px: int = 600) -> tuple[float, float
     return round((lat_min + lat_max) / 2, COORD_DECIMALS), round((lon_min + lon_max) / 2, COORD_DECIMALS), zoom
 
 
-__all__ = ["View", "DEFAULT", "BASE_MAPS", "LANGUAGES", "to_query", "from_query", "parse_query", "fit", "LAYER_IDS"]
+def claim_view(view: View, claim, layers: Mapping) -> View:
+    """The view that shows a claim (a row of geo.claims.load_claims()): its date, its layers switched on beside
+    the view's, nothing else selected, the map fitted to its features (found in `layers`, by id) when it has
+    any; otherwise the view keeps its centre. A row taken by id from a frame indexed by id has it as its name."""
+    claim_id = getattr(claim, "id", None) or claim.name
+    layers_on = tuple(layer.id for layer in LAYERS if layer.id in view.layers or layer.id in claim.layers)
+    chosen = view.replace(claim=claim_id, place=None, date=parse_date(claim.map_date), layers=layers_on)
+    bounds = [found.total_bounds for found in (frame[frame.id.isin(claim.features)] for frame in layers.values())
+              if len(found)]
+    if not bounds:
+        return chosen
+    lat, lon, zoom = fit((min(b[0] for b in bounds), min(b[1] for b in bounds),
+                          max(b[2] for b in bounds), max(b[3] for b in bounds)), *MAP_AREA_PX)
+    return chosen.replace(lat=lat, lon=lon, zoom=zoom)
+
+
+__all__ = ["View", "DEFAULT", "BASE_MAPS", "LANGUAGES", "to_query", "from_query", "parse_query", "fit", "claim_view", "LAYER_IDS"]

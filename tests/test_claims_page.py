@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import common
-from browser_support import REPO_ROOT, block_outside_requests, streamlit_server
+from browser_support import REPO_ROOT, streamlit_server
 from geo import article as article_mod
 from geo import claims as claims_mod
 from test_app import APP
@@ -106,8 +106,8 @@ def test_every_claim_is_a_card_in_full_with_both_verdicts_as_badges(claims):
     assert cards(at) == list(claims.id)  # in the article's order
     shown = " ".join(bodies(at))
     for claim in claims.itertuples():
-        assert common.md_text(claim.quote) in shown and common.md_text(claim.reason) in shown
-        assert common.md_text(claim.hindsight["reason"]) in shown
+        assert common.md_escape(claim.quote) in shown and common.md_escape(claim.reason) in shown
+        assert common.md_escape(claim.hindsight["reason"]) in shown
         assert all(f"]({s['url']})" in shown for s in claim.hindsight["sources"])  # each later source a link
         assert at.button(key=f"map_{claim.id}").label == f"Show {claim.id} on the map"
     lines = [m.value for m in at.markdown if m.value.startswith(":gray[24 Nov 2020]")]
@@ -115,7 +115,7 @@ def test_every_claim_is_a_card_in_full_with_both_verdicts_as_badges(claims):
     for line, claim in zip(lines, claims.itertuples()):
         assert [b[1] for b in BADGE.findall(line)] == [claim.verdict, claim.hindsight["verdict"].replace("_", " ")]
     assert not at.warning and dict(at.query_params) == {}
-    assert any(common.md_text(claims_mod.load_article()[1]["rights"]) == c.value for c in at.caption)
+    assert any(common.md_escape(claims_mod.load_article()[1]["rights"]) == c.value for c in at.caption)
 
 
 def test_the_filters_come_from_the_link_and_go_back_into_it(claims):
@@ -221,8 +221,6 @@ DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 FIRST_LOAD_MS = 90_000
 STEP_MS = 30_000
-# Streamlit's front end first probes <sub-path>/_stcore/{health,host-config} for the server's base path.
-STREAMLIT_PROBE = re.compile(r"^/[^/]+(?:/[^/]+)*/_stcore/(?:health|host-config)$")
 # The page has drawn: the last card, the filters and the article's marks.
 DRAWN = """(n) => document.querySelectorAll('[class*="st-key-card_"] h3').length === n &&
   document.querySelectorAll('[data-testid="stMultiSelect"]').length === 3 &&
@@ -235,27 +233,6 @@ def base_url():
         yield url
 
 
-@pytest.fixture
-def browse(chromium, base_url):
-    made = []
-
-    def make(viewport):
-        ctx = chromium.new_context(viewport=viewport)
-        ctx.kcm_blocked = block_outside_requests(ctx)
-        page = ctx.new_page()
-        page.kcm_errors, page.kcm_failed = [], []
-        page.on("pageerror", lambda e: page.kcm_errors.append(str(e)))
-        page.on("response", lambda r: page.kcm_failed.append((r.status, r.url)) if r.status >= 400 and not (
-            r.status == 404 and STREAMLIT_PROBE.match(urlsplit(r.url).path)) else None)
-        made.append((ctx, page))
-        return page
-
-    yield make
-    for ctx, page in made:
-        assert ctx.kcm_blocked == [], ctx.kcm_blocked
-        assert page.kcm_errors == [], page.kcm_errors
-        assert page.kcm_failed == [], page.kcm_failed
-        ctx.close()
 
 
 def open_claims(page, url: str, count: int):

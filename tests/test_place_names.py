@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from browser_support import REPO_ROOT, block_outside_requests, streamlit_server
+from browser_support import REPO_ROOT, streamlit_server
 from geo import mapdata
 from geo import view as view_mod
 
@@ -46,19 +46,15 @@ def test_the_dashboard_fetches_a_language_s_names_only_when_chosen(layers, base,
 
 # ------------------------------------------------------------------------------------------------ browser
 @pytest.fixture(scope="module")
-def base_url(chromium):
+def base_url():
     with streamlit_server(REPO_ROOT / "app.py") as url:
         yield url
 
 
-def open_map(chromium, url, viewport):
-    ctx = chromium.new_context(viewport=viewport)
-    ctx.kcm_blocked = block_outside_requests(ctx)
-    page = ctx.new_page()
-    ctx.kcm_errors = []
-    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
+def open_map(browse, url, viewport):
+    page = browse(viewport)
     page.goto(url)
-    return ctx, page
+    return page
 
 
 def wait_language(page, lang, timeout=FIRST_LOAD_MS):
@@ -81,9 +77,9 @@ def popup_title(page, feature_id) -> str:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_a_link_s_language_names_the_places_on_the_map_and_in_popups(chromium, base_url, layers, viewport):
+def test_a_link_s_language_names_the_places_on_the_map_and_in_popups(browse, base_url, layers, viewport):
     places = layers["places"].set_index("id")
-    ctx, page = open_map(chromium, f"{base_url}/?date=2020-11-12&{AROUND_STEPANAKERT}&lang=hy", viewport)
+    page = open_map(browse, f"{base_url}/?date=2020-11-12&{AROUND_STEPANAKERT}&lang=hy", viewport)
     wait_language(page, "hy")
     page.wait_for_function("() => Number(document.querySelector('.kcm-map').getAttribute('data-kcm-labels')) > 0",
                            timeout=STEP_MS)
@@ -101,14 +97,12 @@ def test_a_link_s_language_names_the_places_on_the_map_and_in_popups(chromium, b
     assert places.loc["place_shusha", "name_az"] in " ".join(rows)
     # The interface stays English.
     assert "Legend" in page.locator(".kcm-map").inner_text()
-    assert ctx.kcm_blocked == [] and ctx.kcm_errors == []
-    ctx.close()
 
 
 @pytest.mark.browser
-def test_choosing_a_language_in_the_sidebar_renames_the_map_and_is_a_history_entry(chromium, base_url, layers):
+def test_choosing_a_language_in_the_sidebar_renames_the_map_and_is_a_history_entry(browse, base_url, layers):
     places = layers["places"].set_index("id")
-    ctx, page = open_map(chromium, f"{base_url}/?date=2020-11-12&{AROUND_STEPANAKERT}&lang=az", DESKTOP)
+    page = open_map(browse, f"{base_url}/?date=2020-11-12&{AROUND_STEPANAKERT}&lang=az", DESKTOP)
     wait_language(page, "az")
     page.wait_for_function("() => Number(document.querySelector('.kcm-map').getAttribute('data-kcm-labels')) > 0",
                            timeout=STEP_MS)
@@ -132,5 +126,3 @@ def test_choosing_a_language_in_the_sidebar_renames_the_map_and_is_a_history_ent
     # A reload keeps the language: it is in the address.
     page.reload()
     wait_language(page, "az")
-    assert ctx.kcm_blocked == [] and ctx.kcm_errors == []
-    ctx.close()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from browser_support import REPO_ROOT, block_outside_requests, streamlit_server
+from browser_support import REPO_ROOT, streamlit_server
 from geo import citations, claims as claims_mod, exports, layers as layers_mod, paths, settlements, statement
 from test_app import APP
 
@@ -158,24 +158,6 @@ def base_url(hostile_data_dir):
         yield url
 
 
-@pytest.fixture
-def browse(chromium, base_url):
-    made = []
-
-    def make(viewport):
-        ctx = chromium.new_context(viewport=viewport)
-        ctx.kcm_blocked = block_outside_requests(ctx)
-        page = ctx.new_page()
-        page.kcm_errors = []
-        page.on("pageerror", lambda e: page.kcm_errors.append(str(e)))
-        made.append((ctx, page))
-        return page
-
-    yield make
-    for ctx, page in made:
-        assert ctx.kcm_blocked == [], ctx.kcm_blocked
-        assert page.kcm_errors == [], page.kcm_errors
-        ctx.close()
 
 
 def grid(page, group: str):

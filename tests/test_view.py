@@ -86,3 +86,22 @@ def test_fit_contains_the_bounds():
     assert zoom == 10  # 0.3 degrees of longitude fit 800 px at zoom 10, not at 11
     assert view_mod.fit((46.0, 39.0, 47.5, 40.5))[2] < zoom
     assert view_mod.from_query({"date": dt.date(2020, 10, 1).isoformat()})[0].date == dt.date(2020, 10, 1)
+
+
+def test_a_claim_s_view_has_its_day_and_layers_and_fits_its_features():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    layers = {"captured": gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[box(46.5, 39.5, 46.8, 39.85),
+                                                                          box(45.0, 39.0, 45.1, 39.1)], crs=4326)}
+    claim = pd.Series({"map_date": "2020-11-10", "layers": ["ceded"], "features": ["a"]}, name="c07")
+    shown = view_mod.claim_view(view_mod.DEFAULT.replace(layers=("places",), place="x"), claim, layers)
+    assert (shown.claim, shown.place, shown.date) == ("c07", None, dt.date(2020, 11, 10))
+    assert set(shown.layers) == {"places", "ceded"}
+    assert (shown.lat, shown.lon, shown.zoom) == view_mod.fit((46.5, 39.5, 46.8, 39.85), *view_mod.MAP_AREA_PX)
+    # A claim about no feature keeps the view's centre.
+    unplaced = pd.Series({"map_date": "2020-11-24", "layers": [], "features": []}, name="c01")
+    kept = view_mod.claim_view(view_mod.DEFAULT, unplaced, layers)
+    assert (kept.claim, kept.lat, kept.lon, kept.zoom) == ("c01", view_mod.DEFAULT.lat, view_mod.DEFAULT.lon,
+                                                          view_mod.DEFAULT.zoom)
