@@ -18,4 +18,6 @@ Modules:
 - stats, report, machine: figures, targets, the machine's description
 - naive_app: the baseline Streamlit page that rebuilds the whole map each step
 - floor_app: the floor pages (?floor=empty: one line of text; ?floor=map: the dashboard's map alone)
+- load: `python -m bench.load`, apart from the rest: N websocket sessions stepping the time bar against one server
+  (docs/reliability.md)
 """

@@ -25,7 +25,12 @@
 
   var FIELDS = ["date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang"];
   var SEND_EVERY_MS = 200;  // at most one report per this: a drag across the time bar costs a few reruns
-  var RESEND_AFTER_MS = 2000;  // a report not acknowledged by then is sent again
+  // A report not acknowledged by then is sent again, and again after twice as long each time, up to
+  // RESEND_MAX_MS. A report is lost only when the connection drops, which is rare; a busy server is common,
+  // and each sending reruns the page's part that hears it from the start. Sent every 2 s, reports kept a
+  // server with 30 readers on 2 cores from ever answering (docs/reliability.md).
+  var RESEND_AFTER_MS = 10000;
+  var RESEND_MAX_MS = 60000;
   var ADDRESS_EVERY_MS = 150;  // replaceState is rate-limited by browsers: a drag writes the address this often
   var MOUNTS = typeof WeakMap === "function" ? new WeakMap() : null;
 
@@ -209,7 +214,7 @@
       if (self.ack >= self.seq) return;
       self.attempt += 1;  // a new value, so that the same report is sent again
       self.send(true);
-    }, RESEND_AFTER_MS);
+    }, Math.min(RESEND_AFTER_MS * Math.pow(2, this.attempt), RESEND_MAX_MS));
   };
 
   // The address says the view. Written here only; `push` makes a history entry, otherwise the entry is replaced.
