@@ -463,8 +463,9 @@ def test_changes_after_2020_show_on_their_days(context, base_url):
     page.locator(".kcm-f-tripp_route").wait_for(state="attached", timeout=STEP_MS)
 
 
-def test_every_day_the_map_changes_is_in_the_key_date_list(context, base_url):
-    page = open_page(context(), base_url + "/?date=2020-11-24")
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_day_the_map_changes_is_in_the_key_date_list(context, base_url, viewport):
+    page = open_page(context(viewport), base_url + "/?date=2020-11-24")
     wait_agree(page, "2020-11-24")
     listed = set(page.evaluate("() => [...document.querySelectorAll('.kcm-time-keydate option')].map(o => o.value)"))
     features = state.all_features(layers_mod.load_layers())
@@ -480,10 +481,11 @@ def test_every_day_the_map_changes_is_in_the_key_date_list(context, base_url):
     assert page.locator(".kcm-time-keydate").input_value() == "2020-11-15"
 
 
-def test_the_geojson_of_the_view_downloads_with_its_date_licences_and_claims(context, base_url):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_geojson_of_the_view_downloads_with_its_date_licences_and_claims(context, base_url, viewport):
     import json
 
-    page = open_page(context(), base_url + "/?date=2020-11-24")
+    page = open_page(context(viewport), base_url + "/?date=2020-11-24")
     wait_agree(page, "2020-11-24")
     button = page.locator(".st-key-export_geojson button")
     button.wait_for(timeout=FIRST_LOAD_MS)
@@ -498,8 +500,9 @@ def test_the_geojson_of_the_view_downloads_with_its_date_licences_and_claims(con
     assert {c["id"] for c in shown["lachin_corridor"]["claims"]} >= {"c16"}
 
 
-def test_the_first_tab_reaches_a_skip_link_to_the_time_bar(context, base_url):
-    page = open_page(context(), base_url + "/?date=2020-11-24")
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_first_tab_reaches_a_skip_link_to_the_time_bar(context, base_url, viewport):
+    page = open_page(context(viewport), base_url + "/?date=2020-11-24")
     wait_agree(page, "2020-11-24")
     page.locator(".st-key-claim_c04").wait_for(timeout=FIRST_LOAD_MS)  # the whole page, sidebar included
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
@@ -516,11 +519,13 @@ def test_the_first_tab_reaches_a_skip_link_to_the_time_bar(context, base_url):
     wait_agree(page, "2020-11-25")
 
 
-def test_the_browsers_print_keeps_the_map_its_legend_and_the_day(context, base_url):
-    page = open_page(context(), base_url + "/?date=2020-11-24")
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_browsers_print_keeps_the_map_its_legend_and_the_day(context, base_url, viewport):
+    page = open_page(context(viewport), base_url + "/?date=2020-11-24")
     wait_agree(page, "2020-11-24")
     page.locator(".st-key-claim_c04").wait_for(timeout=FIRST_LOAD_MS)
-    page.locator(".kcm-legend-title").click()  # folded by the reader: the print unfolds it
+    if not page.evaluate("() => document.querySelector('.kcm-legend').classList.contains('kcm-legend-closed')"):
+        page.locator(".kcm-legend-title").click()  # folded by the reader (a phone starts folded): print unfolds it
     page.wait_for_function("() => document.querySelector('.kcm-legend').classList.contains('kcm-legend-closed')")
     page.emulate_media(media="print")
     shown = page.evaluate("""() => {
@@ -538,3 +543,60 @@ def test_the_browsers_print_keeps_the_map_its_legend_and_the_day(context, base_u
     assert frame["y"] <= legend["y"] and legend["y"] + legend["height"] <= frame["y"] + frame["height"]  # all of it
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_around_the_map_the_article_the_verdicts_the_dates_and_the_day_s_table(context, base_url, viewport):
+    """Above the map, the article it is built around (linked) and a key to the verdicts; near the time bar,
+    how dates are known; below it, the day's table with only what holds that day."""
+    _, meta = claims_mod.load_article()
+    page = open_page(context(viewport), base_url + "/?date=2020-11-26")
+    wait_agree(page, "2020-11-26")
+    headline = page.get_by_role("link", name=meta["title"])
+    headline.wait_for(timeout=FIRST_LOAD_MS)
+    assert headline.get_attribute("href") == meta["url"] and headline.is_visible()
+    about = page.locator("[data-testid=stCaptionContainer]", has_text="Built around an article").inner_text()
+    assert "Sputnik, 24 Nov 2020" in about
+    for verdict in (*claims_mod.VERDICTS, *(v.replace("_", " ") for v in claims_mod.HINDSIGHT_VERDICTS)):
+        assert verdict in about, verdict
+    assert page.get_by_text("Dates on the map are the days a capture was announced").is_visible()
+    # The day's table: what holds that day, in the order geo.state.holding_table gives (the grid draws the rows
+    # in view; the AppTest of the table checks every row, Kalbajar's "handed over" on 26 Nov among them).
+    page.locator(".st-key-show_table").get_by_text("Table: who held what").click()
+    tables = page.locator("[data-testid=stDataFrame]")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stDataFrame]').length >= 2", timeout=STEP_MS)
+    tables.last.scroll_into_view_if_needed()  # the grid draws itself once it is in view (a phone's is far down)
+    grid = page.locator("[data-testid=stDataFrame]", has_text="Feature").locator("[role=grid]")
+    grid.wait_for(state="attached", timeout=STEP_MS)  # the grid's accessible table: hidden, in the page
+    shown = state.state_on(state.all_features(layers_mod.load_layers()), "2020-11-26", view_mod.DEFAULT.layers)
+    expected = state.holding_table(shown).head(3)
+    text = grid.text_content()
+    # The grid puts in the page the cells in view: on a phone the first columns only.
+    cells = [f"{row.feature}{row.layer}{row.status}" if "Status on 26 Nov 2020" in text else row.feature
+             for row in expected.itertuples()]
+    at = [text.find(cell) for cell in cells]
+    assert all(i >= 0 for i in at) and at == sorted(at), (at, text[:400])
+    if viewport == DESKTOP:
+        assert "Status on 26 Nov 2020" in text
+    areas_grid = page.locator("[data-testid=stDataFrame]", has_text="Of the area Armenian-held on 26 Sep 2020")
+    assert "Armenian-held" in areas_grid.text_content()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_link_to_a_web_base_map_offline_says_why_the_map_is_plain(chromium, base_url, viewport):
+    ctx = chromium.new_context(viewport=viewport)
+    blocked = block_outside_requests(ctx)  # the tiles are outside requests, aborted: as with no network
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + "/?date=2020-11-12&base=carto")
+    wait_agree(page, "2020-11-12", timeout=FIRST_LOAD_MS)
+    notice = page.locator(".kcm-map .kcm-tiles-failed")
+    notice.wait_for(timeout=STEP_MS)
+    assert "cannot be loaded" in notice.inner_text()
+    box, frame = notice.bounding_box(), page.locator(".kcm-map").bounding_box()
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1  # on the map
+    page.wait_for_function("() => [...document.querySelectorAll('.kcm-map path.kcm-base-country')].some("
+                           "p => p.getAttribute('fill-opacity') === '1')", timeout=STEP_MS)
+    assert blocked and all("basemaps.cartocdn.com" in url for url in blocked) and errors == []
+    ctx.close()
