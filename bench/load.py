@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import itertools
@@ -566,6 +567,17 @@ async def measure(base_url: str, pid: int, sessions: int, seconds: float, single
             "rss_samples": sampler.samples}
 
 
+def _run_loop(coroutine):
+    """asyncio.run, in a thread of its own when this one already runs an event loop (a test session that
+    holds Playwright's sync API does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run(sessions: int = SESSIONS, seconds: float = SECONDS, single_seconds: float = SINGLE_SECONDS,
         interval: float = STEP_INTERVAL_S, resend_after: float = RESEND_AFTER_S) -> dict:
     """Start one `streamlit run app.py`, measure, end it; the figures and the machine, as a dict."""
@@ -576,7 +588,7 @@ def run(sessions: int = SESSIONS, seconds: float = SECONDS, single_seconds: floa
         pid = procmem.server_pid(urlsplit(url).port)
         if pid is None:
             raise RuntimeError(f"no streamlit process found for {url}")
-        figures = asyncio.run(measure(url, pid, sessions, seconds, single_seconds, interval, resend_after))
+        figures = _run_loop(measure(url, pid, sessions, seconds, single_seconds, interval, resend_after))
     return {"started_utc": when.strftime("%Y-%m-%d %H:%M:%S"), "wall_s": round(time.monotonic() - started, 1),
             "load_average_at_start": load_average, "machine": machine.describe(),
             "config": {"sessions": sessions, "seconds": seconds, "single_seconds": single_seconds,
