@@ -5,9 +5,18 @@ directly, without this router, when a share link opens /map or /claims.
 """
 import streamlit as st
 
-from app_pages import common
+from geo.errors import GeoError
 
 st.set_page_config(page_title="Karabakh ceasefire map: 2020 and after", page_icon="static/kcm/favicon.png", layout="wide")
+try:
+    from app_pages import common
+except GeoError as exc:
+    # The layer catalogue (data/curated/layers.json) is read on import, and every page rests on it: the
+    # page says which file and what to do, with no code or server path.
+    from app_pages.text import md_escape
+    st.error(f"The dashboard cannot start: a data file it needs could not be read. {md_escape(exc)}",
+             icon=":material/report:")
+    st.stop()
 
 navigation = st.navigation([
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
@@ -19,4 +28,6 @@ navigation = st.navigation([
 # with it in its own words); the Claims and Sources pages read their own and rewrite the address.
 if navigation.url_path in ("", "ledger"):
     common.notify_bad_link(skip=("date",) if navigation.url_path == "ledger" else ())
+if navigation.url_path != "":  # the map says it above itself, under its title
+    common.data_problems("this page")
 navigation.run()

@@ -26,7 +26,13 @@ PHONE_MAX_PX = 640  # below this Streamlit stacks columns: the article goes into
 
 data = common.load_or_stop()
 claims = data["claims"]
-text, meta = common.article()
+if claims.empty or data["dataset"].article is None:
+    st.markdown("#### The article's claims, checked against public sources")
+    st.error(f"The claims cannot be shown: {common.md_escape(common.data_problem('claims.json', 'article/'))}",
+             icon=":material/report:")
+    st.query_params.clear()  # nothing this page reads can be shown: the address says so
+    st.stop()
+text, meta = data["dataset"].article
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +192,7 @@ with st.expander("What the types and verdicts mean"):
                             + badge_key(common.VERDICT_BADGES, common.verdict_meanings(), str))
     hindsight_column.markdown("**Verdict in hindsight**, from what happened later, with the day later events "
                               "settled the claim\n\n"
-                              + badge_key(common.HINDSIGHT_BADGES, claims_mod.hindsight_meanings(),
+                              + badge_key(common.HINDSIGHT_BADGES, common.hindsight_meanings(),
                                           lambda v: v.replace("_", " ")))
 
 

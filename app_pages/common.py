@@ -2,37 +2,16 @@
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
 import streamlit as st
 
-from geo import areas as areas_mod, claims as claims_mod, layers as layers_mod, mapdata, state
-from geo import paths, settlements as settlements_mod, statement as statement_mod, view as view_mod, viewsync
-from geo.errors import GeoError
+from geo import claims as claims_mod, dataset as dataset_mod, mapdata, state
+from geo import paths, view as view_mod, viewsync
+from geo.errors import DataFileError, GeoError
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-# What Streamlit's markdown still turns into something else when escaped, as it acts on them after escapes
-# are undone: a colon opening an emoji or icon shortcode (:smile:, :material/home:), a colour directive
-# (:red[x]) or a URL scheme (https://); a bare www. address; an e-mail address (a mailto: link).
-_SHORTCODE_COLON = re.compile(r":(?=[\w+-]+:|[\w-]+/|//|[\w-]+\[)")
-_BARE_WWW = re.compile(r"(?i)\b(www)\.")
-WORD_JOINER = "\u2060"  # invisible and unbreakable: it splits a shortcode or address without changing the text shown
-
-
-def md_escape(text) -> str:
-    """Text (from a link, an article, a data file) shown literally in Streamlit's markdown: no markup, link,
-    emoji, icon, colour or formula made out of it."""
-    text = _SHORTCODE_COLON.sub(":" + WORD_JOINER, str(text))
-    text = _BARE_WWW.sub(r"\1" + WORD_JOINER + ".", text).replace("@", "@" + WORD_JOINER)
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-def md_link(text, url) -> str:
-    """A markdown link to a source's address; anything but an http(s) address is shown as plain text."""
-    url = str(url or "")
-    if not re.fullmatch(r"https?://[^\s<>\"']+", url):
-        return md_escape(text)
-    safe = url.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D")
-    return f"[{md_escape(text)}]({safe})"
+from app_pages.text import MARKDOWN_SPECIALS, WORD_JOINER, md_escape, md_link  # noqa: F401 (used by the pages)
 
 
 def source_links(source_ids) -> str:
@@ -49,48 +28,89 @@ def source_links(source_ids) -> str:
     return "; ".join(parts)
 
 
-# The loaded data are read-only (geo never mutates its inputs), so one copy serves every session.
-@st.cache_resource(show_spinner=False)
 def load() -> dict:
-    layers = layers_mod.load_layers()
-    base = layers_mod.load_base()
-    claims = claims_mod.with_groups_expanded(claims_mod.load_claims(), layers)
-    records = settlements_mod.load()
-    parts = areas_mod.pieces(layers, base["cells"])
-    return {"layers": layers, "features": state.all_features(layers), "base": base, "claims": claims,
-            "claims_by_id": claims.set_index("id"), "records": records, "area_series": areas_mod.series(parts),
-            "zone": state.conflict_zone(base), "claim_ids": frozenset(claims.id),
+    """Everything the pages read (geo.dataset), file by file: a broken file is left out and named in
+    `problems`; never raises for a data file. The folder is read on every call (a test may point it
+    elsewhere), and its files' stamps key the cache."""
+    return _load(str(paths.DATA), _stamp(paths.DATA))
+
+
+_STAMP_EVERY_S = 1.0
+_last_stamp: tuple = (None, 0.0, ())  # (folder, when, stamp): one tuple, replaced whole, so threads share it safely
+
+
+def _stamp(folder) -> tuple:
+    """The data files' stamps (geo.dataset.stamp), looked at again at most once a second: a run of a page asks
+    for the data several times, and a file changed by hand is seen within a second."""
+    global _last_stamp
+    seen_folder, when, stamp = _last_stamp
+    now = time.monotonic()
+    if seen_folder != str(folder) or now - when > _STAMP_EVERY_S:
+        stamp = dataset_mod.stamp(folder)
+        _last_stamp = (str(folder), now, stamp)
+    return stamp
+
+
+# The loaded data are read-only (geo never mutates its inputs), so one copy serves every session.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load(folder: str, stamp: tuple) -> dict:
+    loaded = dataset_mod.load(Path(folder))
+    layers, claims = loaded.layers, loaded.claims
+    return {"dataset": loaded, "problems": loaded.problems, "stamp": stamp,
+            "layers": layers, "features": state.all_features(layers), "base": loaded.base, "claims": claims,
+            "claims_by_id": claims.set_index("id"), "records": loaded.records, "area_series": loaded.area_series,
+            "zone": dataset_mod.zone_of(loaded.base), "claim_ids": frozenset(claims.id),
             "settlements_by_id": layers["settlements"].set_index("id"),
             "place_ids": frozenset(layers["settlements"].id), "captured_ids": frozenset(layers["captured"].id)}
 
 
 def ledger() -> dict:
-    """The statement's ledger (geo.statement), checked; raises DataFileError naming the file and the problem.
-
-    The path is read on every call, not bound at import, so a test can point it elsewhere; the file's time
-    of change is part of the cache's key, so an edited file is read again without restarting the server."""
-    path = paths.STATEMENT
-    try:
-        changed = path.stat().st_mtime_ns
-    except OSError:
-        changed = None  # missing: load() says so
-    return _ledger(str(path), changed)
+    """The statement's ledger (geo.statement), checked; raises the DataFileError that left it out."""
+    data = load()
+    if data["dataset"].ledger is None:
+        raise _problem_with(data, "statement.json")
+    return data["dataset"].ledger
 
 
-@st.cache_resource(show_spinner=False)  # read-only: no copy of it on every step of the timeline
-def _ledger(path: str, changed) -> dict:
-    return statement_mod.load(path)
+def _problem_with(data, name: str, *also: str):
+    """The problem with the file `name` (the end of its path), or failing that one of the files in `also`."""
+    for wanted in (name, *also):
+        found = [p for p in data["problems"] if wanted in str(p.path)]
+        if found:
+            return found[0]
+    return DataFileError(f"data/{name}", "could not be read")
 
 
-@st.cache_resource(show_spinner=False)
-def map_bundle() -> dict:
-    """Write the map's runtime (Leaflet, controller, data) once per server; fails if Leaflet is not installed."""
+def data_problem(name: str, *also: str) -> DataFileError:
+    """What left out the data file whose path ends with `name` (data/SOURCES.md: "SOURCES.md"), or one of
+    `also` (the claims rest on the article's files: "article/")."""
+    return _problem_with(load(), name, *also)
+
+
+def data_problems(context: str = "") -> None:
+    """Say which data files could not be used and what is shown without them (at most once per page run)."""
+    problems = load()["problems"]
+    if not problems:
+        return
+    lines = [f"- {md_escape(problem)}" for problem in problems]
+    st.warning(f"Some of the data could not be read, so {md_escape(context or 'this page')} shows what could be: "
+               f"\n" + "\n".join(lines), icon=":material/report:")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _map_bundle(stamp: tuple) -> dict:
     data = load()
     full = mapdata.bundle(data["layers"], data["base"], data["claims"], data["records"].sources,
                           data["area_series"], data["records"].settlements)
     served = mapdata.write_served(full, data["layers"])
     # The standalone export cannot fetch anything: it carries every detail inline.
     return {"url": served["url"], "standalone_script": mapdata.runtime_script(mapdata.to_script(full))}
+
+
+def map_bundle() -> dict:
+    """Write the map's runtime (Leaflet, controller, data) once per server and data; fails if Leaflet is not
+    installed."""
+    return _map_bundle(load()["stamp"])
 
 
 def load_or_stop() -> dict:
@@ -173,17 +193,16 @@ def copy_link_button() -> None:
     st.iframe(COPY_LINK_HTML, height=42)
 
 
-@st.cache_resource(show_spinner=False)
 def article() -> tuple[str, dict]:
-    return claims_mod.load_article()
+    """The article's text and attribution; raises the DataFileError that left it out."""
+    data = load()
+    if data["dataset"].article is None:
+        raise _problem_with(data, "article/", "claims.json")
+    return data["dataset"].article
 
 
-@st.cache_resource(show_spinner=False)
 def verdict_meanings() -> dict:
-    import json
-
-    from geo.paths import CLAIMS
-    return json.loads(CLAIMS.read_text(encoding="utf-8")).get("verdicts", {})
+    return load()["dataset"].claims_document.get("verdicts", {})
 
 
 # Both verdicts as coloured badges (Streamlit's :color-badge[...] markdown), shared by the map and the Claims page.
@@ -241,43 +260,37 @@ def claim_map_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     return view_mod.claim_view(view, data["claims_by_id"].loc[claim_id], data["layers"])
 
 
-@st.cache_resource(show_spinner=False)
 def claim_type_meanings() -> dict:
-    import json
-
-    from geo.paths import CLAIMS
-    return json.loads(CLAIMS.read_text(encoding="utf-8")).get("claim_types", {})
+    return load()["dataset"].claims_document.get("claim_types", {})
 
 
-@st.cache_resource(show_spinner=False)
+def hindsight_meanings() -> dict:
+    return load()["dataset"].claims_document.get("hindsight_verdicts", {})
+
+
 def provenance() -> dict:
     """data/provenance.json: the base data packages with their licences, and how each file was built.
-    Raises DataFileError naming the file when it cannot be read."""
-    import json
-
-    from geo.errors import DataFileError
-    try:
-        return json.loads(paths.PROVENANCE.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(paths.PROVENANCE, f"could not be read ({exc})") from None
+    Raises the DataFileError that left it out."""
+    data = load()
+    if data["dataset"].provenance is None:
+        raise _problem_with(data, "provenance.json")
+    return data["dataset"].provenance
 
 
 def citations():
-    """Every source the product cites and what cites it (geo.citations), built once per server. Without a
-    readable statement's ledger the statement's group is empty (the ledger's own page says why)."""
-    try:
-        statement = ledger()
-    except GeoError:
-        statement = None
-    return _citations(id(statement) if statement is not None else None, statement, provenance())
+    """Every source the product cites and what cites it (geo.citations), built once per server and data.
+    Without a readable statement's ledger the statement's group is empty (the ledger's own page says why)."""
+    return _citations(load()["stamp"])
 
 
-@st.cache_resource(show_spinner=False)  # keyed on the ledger read (common.ledger re-reads an edited file)
-def _citations(ledger_key, _ledger, _provenance):
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _citations(stamp):
     from geo import citations as citations_mod
 
     data = load()
-    return citations_mod.collect(data["records"], data["layers"], data["claims"], _ledger, _provenance)
+    loaded = data["dataset"]
+    return citations_mod.collect(data["records"], data["layers"], data["claims"], loaded.ledger,
+                                 loaded.provenance or {"sources": {}, "files": {}})
 
 
 def web_address(url) -> str | None:

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from geo import claims as claims_mod
-from geo import exports, state, viewsync
+from geo import exports, paths, state, viewsync
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, TIMELINE_END, TIMELINE_START
 from geo.errors import GeoError
@@ -153,11 +153,15 @@ def day_table(view, day_state):
     """What holds on the day: the area each side held, then each feature in force with its status and since
     when. Reference layers (how things stood before the war) are left out: their words are not the day's."""
     series = data["area_series"]
-    held = series[series.date == view.date][["label", "km2"]]
-    total = float(held.km2.sum()) or 1.0
-    st.dataframe(held.assign(share=[round(100 * v / total, 1) for v in held.km2]).rename(
-        columns={"label": f"Of the area Armenian-held on 26 Sep 2020, on {view.date:%d %b %Y}", "km2": "km²",
-                 "share": "%"}), hide_index=True, key="areas_table")
+    if series is None:
+        st.caption("The area each side held cannot be measured: a file it is measured on could not be read "
+                   "(see the notice above the map).")
+    else:
+        held = series[series.date == view.date][["label", "km2"]]
+        total = float(held.km2.sum()) or 1.0
+        st.dataframe(held.assign(share=[round(100 * v / total, 1) for v in held.km2]).rename(
+            columns={"label": f"Of the area Armenian-held on 26 Sep 2020, on {view.date:%d %b %Y}", "km2": "km²",
+                     "share": "%"}), hide_index=True, key="areas_table")
     table = state.holding_table(day_state)
     st.dataframe(table[["feature", "layer", "status", "since", "precision", "area_km2"]].rename(
         columns={"feature": "Feature", "layer": "Layer", "status": f"Status on {view.date:%d %b %Y}",
@@ -170,21 +174,32 @@ def day_table(view, day_state):
 
 def export_row(view, selected):
     geojson_col, html_col, link_col = st.columns(3)
+    loaded = data["dataset"]
+    # An export carries the data's licences and the article's attribution: without them it does not go out.
+    ready = loaded.provenance is not None and loaded.article is not None
     geojson_col.download_button(
         "GeoJSON of this view", on_click="ignore", mime="application/geo+json", key="export_geojson",
-        file_name=exports.file_name(view.date),
+        file_name=exports.file_name(view.date), disabled=not ready,
         data=lambda: exports.dumps(exports.view_geojson(data["features"], view.date, view.layers, claims,
-                                                         data["records"].sources)))
+                                                         data["records"].sources, paths.PROVENANCE)))
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
-        file_name=exports.html_file_name(view.date),
+        file_name=exports.html_file_name(view.date), disabled=not ready,
         data=lambda: exports.standalone_html(bundle["standalone_script"], view, selected, claims, data["features"],
-                                             data["records"].sources))
+                                             data["records"].sources, loaded.article and loaded.article[1],
+                                             paths.PROVENANCE, paths.CLAIMS))
     with link_col:
         common.copy_link_button()
+    if not ready:
+        st.caption("The exports need the data's licences (data/provenance.json) and the article's attribution, "
+                   "one of which could not be read (see the notice above the map).")
 
 
 def claims_panel(view, day_state):
+    if claims.empty:
+        st.markdown("**The article's claims**")
+        st.caption("The claims could not be read (see the notice above the map); the map shows the days without them.")
+        return
     relevant = claims_mod.claims_on(claims, day_state, view.date)
     if view.place:
         selected_place(view)
@@ -247,7 +262,9 @@ def sidebar(view):
 
 def about_the_article():
     """Which article the map is about and a key to its verdicts, in two short lines above the map."""
-    _, meta = common.article()
+    if data["dataset"].article is None:
+        return  # the notice above says which file could not be read
+    _, meta = data["dataset"].article
     published = dt.date.fromisoformat(meta["date_published"])
     st.caption(f"Built around an article: **{common.md_escape(meta['publisher'])}, {published:%-d %b %Y}**, "
                f"“{common.md_link(meta['title'], meta.get('url'))}”, whose statements are claims to check (the "
@@ -283,5 +300,6 @@ if st.session_state.get("map_painted"):
 timeline_map_and_claims()
 with title.container():
     st.markdown(f"#### Nagorno-Karabakh, {TIMELINE_START:%b %Y} - {TIMELINE_END:%b %Y}: the war, the ceasefire and after")
+    common.data_problems("the map")
     if st.session_state.get("map_painted"):
         about_the_article()

@@ -13,7 +13,6 @@ import streamlit as st
 from geo import citations as citations_mod, claims as claims_mod, exports, view as view_mod
 from geo.catalog import PRECISION
 from geo.errors import GeoError
-from geo.paths import SOURCES_MD
 from app_pages import common
 
 GROUP_TITLES = {"events": "Events", "places": "Places", "claims": "Claims", "statement": "The statement",
@@ -113,8 +112,8 @@ def cited_by_panel(group: str, row) -> None:
 
 
 data = common.load_or_stop()
+provenance = data["dataset"].provenance  # None when it could not be read: the page says so where it is used
 try:
-    provenance = common.provenance()
     found = common.citations()
 except GeoError as exc:
     st.error(f"The list of sources could not be put together: {common.md_escape(exc)}")
@@ -155,10 +154,19 @@ else:
     st.caption("Every page in the list of sources is cited by something on the map or its pages.")
 
 st.markdown("**Licences**")
-_, article_meta = common.article()
-st.markdown("\n".join(
-    f"- {common.md_escape(licence['producer'])}: {common.md_link(licence['licence'], licence['licence_url'])}. "
-    f"Credit: {common.md_escape(licence['attribution'])}" for licence in exports.data_licences()))
+article_meta = data["dataset"].article[1] if data["dataset"].article else {}
+try:
+    licences = exports.licences_from(provenance) if provenance is not None else None
+except GeoError as exc:
+    licences, unreadable = None, exc
+else:
+    unreadable = None if provenance is not None else common.data_problem("provenance.json")
+if licences is None:
+    st.warning(f"The data's licences could not be read: {common.md_escape(unreadable)}", icon=":material/report:")
+else:
+    st.markdown("\n".join(
+        f"- {common.md_escape(licence['producer'])}: {common.md_link(licence['licence'], licence['licence_url'])}. "
+        f"Credit: {common.md_escape(licence['attribution'])}" for licence in licences))
 st.caption(f"{common.md_escape(exports.CURATED_LICENCE)} {common.md_escape(article_meta.get('rights', ''))} "
            "The map runs offline: its scripts are served by the app itself.")
 
@@ -167,11 +175,14 @@ st.markdown("Precision classes (how each feature is drawn: approximate ones have
 for key, meaning in PRECISION.items():
     st.markdown(f"- `{key}`: {common.md_escape(meaning)}")
 st.markdown("How each file was built")
-st.dataframe(
-    [{"File": name, "Sources": ", ".join(f["sources"]) or "curated", "Method": f["method"]}
-     for name, f in provenance["files"].items()],
-    hide_index=True, width="stretch", key="files_table",
-    column_config={"Method": st.column_config.TextColumn("Method", width="large")})
+if provenance is not None and isinstance(provenance.get("files"), dict):
+    st.dataframe(
+        [{"File": name, "Sources": ", ".join(f.get("sources") or []) or "curated", "Method": f.get("method", "")}
+         for name, f in provenance["files"].items() if isinstance(f, dict)],
+        hide_index=True, width="stretch", key="files_table",
+        column_config={"Method": st.column_config.TextColumn("Method", width="large")})
+else:
+    st.caption("How each file was built is in data/provenance.json, which could not be read.")
 records = data["records"]
 st.markdown("Settlements: how many are on the map")
 st.caption("A settlement is drawn where a public page gives its coordinates (never guessed); the others are in the "
@@ -189,10 +200,11 @@ st.dataframe(
     hide_index=True, width="stretch", key="coverage_table")
 with st.expander("The full notes on sources and method, as written (plain text)"):
     # Shown, not rendered: an image, markup or address in the notes stays text and loads nothing.
-    try:
-        st.code(SOURCES_MD.read_text(encoding="utf-8"), language=None, wrap_lines=True)
-    except (OSError, UnicodeDecodeError) as exc:
-        st.caption(f"The notes could not be read: {common.md_escape(exc)}")
+    notes = data["dataset"].sources_notes
+    if notes is None:
+        st.caption(f"The notes could not be read: {common.md_escape(common.data_problem('SOURCES.md'))}")
+    else:
+        st.code(notes, language=None, wrap_lines=True)
 
 # The page has no parameters of its own: what a link brought goes, so the address says what is shown.
 st.query_params.clear()

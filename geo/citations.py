@@ -413,5 +413,7 @@ def cited_in_group(result: Citations, group: str) -> pd.DataFrame:
         cited_by_count=("cited_by_id", "size"), cited_by=("cited_by_label", list), cited_by_ids=("cited_by_id", list),
         cited_by_kinds=("cited_by_kind", list), dates=("date", list), precisions=("date_precision", list),
         links=("link", list))
-    out = result.sources.loc[grouped.index].join(grouped)
+    # A source cited by an id the list of sources lacks (unknown_sources: a defect, or the list unreadable)
+    # has no outlet, date or address to show.
+    out = result.sources.loc[grouped.index.intersection(result.sources.index, sort=False)].join(grouped)
     return out.sort_values(["cited_by_count", "outlet"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -33,18 +34,37 @@ def load_article(claims_path: Path = CLAIMS) -> tuple[str, dict]:
     document = _read_json(claims_path)
     text_path = claims_path.parent / document.get("article", "")
     meta_path = text_path.with_suffix(".meta.json")
-    if not text_path.is_file():
+    if not document.get("article") or not text_path.is_file():
         raise DataFileError(text_path, "the article text named by the claims file is missing")
-    return text_path.read_text(encoding="utf-8"), _read_json(meta_path)
+    meta = _read_json(meta_path)
+    raw = text_path.read_bytes()
+    # The copy is kept byte for byte (its .meta.json says so): a changed byte is a broken copy, not a new text.
+    if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
+        raise DataFileError(text_path, "differs from the copy its .meta.json describes (sha256)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(text_path, f"not UTF-8 text ({exc})") from None
+    for field in ("title", "publisher", "date_published", "rights"):
+        if not isinstance(meta.get(field), str) or not meta[field].strip():
+            raise DataFileError(meta_path, f"needs the article's {field!r}")
+    try:
+        dt.date.fromisoformat(meta["date_published"])
+    except ValueError:
+        raise DataFileError(meta_path, f"date_published {meta['date_published'][:20]!r} is not a YYYY-MM-DD date") from None
+    return text, meta
 
 
 def _read_json(path: Path) -> dict:
     if not path.is_file():
         raise DataFileError(path, "file is missing")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, f"not valid JSON ({exc})") from exc
+        raise DataFileError(path, f"not valid JSON ({exc})") from None
+    if not isinstance(document, dict):
+        raise DataFileError(path, f"must hold a JSON object, not a {type(document).__name__}")
+    return document
 
 
 def hindsight_meanings(claims_path: Path = CLAIMS) -> dict:
@@ -68,7 +88,7 @@ def _ledger_changes(statement_path: Path) -> set[tuple[int, str]]:
     return {(point["number"], change["date"]) for point in ledger["points"] for change in point["changes"]}
 
 
-def _check_hindsight(claims_path: Path, where: str, hindsight, changes: set[tuple[int, str]]) -> None:
+def _check_hindsight(claims_path: Path, where: str, hindsight, changes: set[tuple[int, str]] | None) -> None:
     """The claim's verdict in hindsight: a known verdict, the day it was settled (or null), a reason, the
     ledger's changes it rests on (which must exist) and the public pages that say so."""
     def fail(problem):
@@ -99,7 +119,7 @@ def _check_hindsight(claims_path: Path, where: str, hindsight, changes: set[tupl
         fail("ledger must be a list of {point, date}")
     for ref in refs:
         point = ref.get("point") if isinstance(ref, dict) else None
-        if type(point) is not int or (point, ref.get("date")) not in changes:
+        if type(point) is not int or changes is not None and (point, ref.get("date")) not in changes:
             fail(f"names a change of the statement's ledger that does not exist: {str(ref)[:60]}")
     sources = hindsight["sources"]
     if not isinstance(sources, list):
@@ -114,7 +134,7 @@ def _check_hindsight(claims_path: Path, where: str, hindsight, changes: set[tupl
             fail(f"source {k}: url {source['url'][:80]!r} is not an http(s) address")
 
 
-def load_claims(claims_path: Path = CLAIMS, statement_path: Path | None = None) -> pd.DataFrame:
+def load_claims(claims_path: Path = CLAIMS, statement_path: Path | None = None, check_ledger: bool = True) -> pd.DataFrame:
     """Every claim as a row, checked: fields present, quote equal to the article at its span, known values,
     and a verdict in hindsight whose ledger references exist in the statement's ledger (by default the one
     beside the claims file, as data/curated/statement.json is beside data/claims.json)."""
@@ -150,8 +170,10 @@ def load_claims(claims_path: Path = CLAIMS, statement_path: Path | None = None) 
         except ValueError as exc:
             raise DataFileError(claims_path, f"{where}: {exc}") from exc
     # The statement's ledger is read once the claims themselves hold together.
+    # Without it (`check_ledger` false: the ledger could not be read, and says so itself) the verdicts in
+    # hindsight are checked for everything but the ledger's changes they name.
     changes = _ledger_changes(Path(statement_path) if statement_path else
-                              claims_path.parent / STATEMENT.relative_to(DATA))
+                              claims_path.parent / STATEMENT.relative_to(DATA)) if check_ledger else None
     for claim in rows:
         _check_hindsight(claims_path, f"claim {claim['id']!r}", claim["hindsight"], changes)
     frame = pd.DataFrame(rows, columns=list(CLAIM_FIELDS))
@@ -194,8 +216,9 @@ def feature_groups(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
     return groups
 
 
-def with_groups_expanded(claims: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
-    """The claims with each group in `features` replaced by its members; an unknown id raises DataFileError."""
+def with_groups_expanded(claims: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame], missing=()) -> pd.DataFrame:
+    """The claims with each group in `features` replaced by its members; an unknown id raises DataFileError,
+    unless some layers could not be read (`missing`, their ids): then it may be one of theirs, and is left out."""
     groups = feature_groups(layers)
     known = {i for frame in layers.values() for i in frame.id}
     expanded = []
@@ -206,7 +229,7 @@ def with_groups_expanded(claims: pd.DataFrame, layers: dict[str, gpd.GeoDataFram
                 out += groups[feature]
             elif feature in known:
                 out.append(feature)
-            else:
+            elif not missing:
                 raise DataFileError(CLAIMS, f"claim {claim_id!r} names a feature that does not exist: {feature!r}")
         expanded.append(list(dict.fromkeys(out)))
     return claims.assign(features=expanded)

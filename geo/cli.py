@@ -5,12 +5,13 @@ Domain errors become one-line messages: bad input exits with status 2, a broken 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
 
 from geo import claims as claims_mod
-from geo import layers, settlements, state
+from geo import paths, settlements, state
 from geo.catalog import TIMELINE_END, TIMELINE_START
 from geo.errors import DataFileError, GeoError, InvalidInput
 
@@ -37,6 +38,11 @@ class _GeoGroup(click.Group):
             sys.exit(1)
         except click.exceptions.Abort:
             sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - a failure no check foresaw is still one line, not a traceback
+            if os.environ.get("KCM_DEBUG"):
+                raise
+            click.echo(f"error: unexpected failure ({type(exc).__name__}); set KCM_DEBUG=1 to see where", err=True)
+            sys.exit(1)
         sys.exit(0)
 
 
@@ -52,6 +58,14 @@ class _LayersType(click.ParamType):
 
     def convert(self, value, param, ctx):
         return state.parse_layers(value)
+
+
+def _data(*parts: str):
+    """The data under geo.paths.DATA (read when a command runs), or the one-line error of the first file that
+    one of `parts` rests on (geo.dataset.PARTS): a command reads what it needs, and fails on nothing else."""
+    from geo import dataset
+
+    return dataset.load_cached(paths.DATA).require(*parts)
 
 
 @click.group(cls=_GeoGroup)
@@ -76,9 +90,8 @@ def build():
 @click.option("--date", "day", type=_DateType(), required=True, help=f"A day from {TIMELINE_START} to {TIMELINE_END}.")
 def where(lat, lon, day):
     """Who held the point LAT LON (decimal degrees) on a date, and which layers contain it."""
-    loaded = layers.load_layers()
-    base = layers.load_base()
-    _print_json(state.where(loaded, state.conflict_zone(base), lat, lon, day, cells=base["cells"]))
+    loaded = _data("layers", "base")
+    _print_json(state.where(loaded.layers, state.conflict_zone(loaded.base), lat, lon, day, cells=loaded.base["cells"]))
 
 
 @main.command()
@@ -86,7 +99,7 @@ def where(lat, lon, day):
 def place(name):
     """One place by any of its names (Khankendi, Stepanakert, Ստեփանակերտ) or its id: names, coordinates,
     district and its dated events with their sources, as one JSON object."""
-    records = settlements.load()
+    records = _data("records").records
     found = settlements.find(name, records)
     if not found:
         close = settlements.search(name, records, limit=5)
@@ -104,16 +117,16 @@ def areas(day):
     held by Armenian forces on 26 Sep 2020."""
     from geo import areas as areas_mod
 
-    parts = areas_mod.pieces(layers.load_layers(), layers.load_base()["cells"])
-    _print_json(areas_mod.areas_on(parts, day))
+    loaded = _data("layers", "base")
+    _print_json(areas_mod.areas_on(areas_mod.pieces(loaded.layers, loaded.base["cells"]), day))
 
 
 @main.command()
 def claims():
     """The article's claims as a JSON list, with the features their places fall in."""
-    loaded = layers.load_layers()
-    table = claims_mod.with_groups_expanded(claims_mod.load_claims(), loaded)
-    joins = claims_mod.place_joins(table, loaded)
+    loaded = _data("layers", "claims")
+    table = loaded.claims
+    joins = claims_mod.place_joins(table, loaded.layers)
     records = claims_mod.to_records(table)
     for record in records:
         found = joins[joins.claim == record["id"]]
@@ -145,7 +158,8 @@ def export(day, layer_ids, as_html, out):
         from geo.view import DEFAULT
 
         shown = LAYER_IDS if layer_ids is None else tuple(i for i in LAYER_IDS if i in layer_ids)  # the page's order
-        page = exports.standalone_for_view(DEFAULT.replace(date=day, layers=shown))
+        page = exports.standalone_for_view(DEFAULT.replace(date=day, layers=shown),
+                                           _data("layers", "base", "claims", "records", "provenance"))
         if out == "-":
             click.echo(page, nl=False)
             return
@@ -157,9 +171,9 @@ def export(day, layer_ids, as_html, out):
             raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
         click.echo(target)
         return
-    loaded = layers.load_layers()
-    records = settlements.load()
-    _print_json(exports.view_geojson(loaded, day, layer_ids, claims_mod.load_claims(), records.sources))
+    loaded = _data("layers", "claims", "records", "provenance")
+    _print_json(exports.view_geojson(loaded.layers, day, layer_ids, loaded.claims, loaded.records.sources,
+                                     paths.PROVENANCE))
 
 
 @main.command()
@@ -169,7 +183,7 @@ def statement(day):
     and per whom, broken, ended early, pending, moot), the changes that led to it and their sources, as JSON."""
     from geo import statement as statement_mod
 
-    ledger = statement_mod.load()
+    ledger = _data("ledger").ledger
     _print_json(statement_mod.ledger_on(ledger, statement_mod.parse_day(day, ledger)))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,7 @@ from geo import geojson, mapview, settlements, state
 from geo.catalog import KEY_DATES, LAYERS
 from geo.crs import WGS84
 from geo.errors import DataFileError
+from geo import paths
 from geo.paths import CLAIMS, PROVENANCE
 from geo.view import View
 
@@ -36,9 +38,24 @@ CURATED_LICENCE = ("The dated events, names and claims are compiled by the proje
 
 def data_licences(provenance_path=PROVENANCE) -> list[dict]:
     """Each base data source with its licence and how to credit it (data/provenance.json)."""
-    sources = json.loads(provenance_path.read_text(encoding="utf-8"))["sources"]
-    return [{"producer": s["producer"], "licence": s["licence"], "licence_url": s["licence_url"],
-             "attribution": s["citation"]} for s in sources.values()]
+    try:
+        provenance = json.loads(Path(provenance_path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(provenance_path, "file is missing") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DataFileError(provenance_path, f"not valid UTF-8 JSON ({exc})") from None
+    return licences_from(provenance, provenance_path)
+
+
+def licences_from(provenance: dict, provenance_path=PROVENANCE) -> list[dict]:
+    """data_licences() of a provenance already read; a source without its licence fields is an error, since
+    no export may go out without them."""
+    try:
+        return [{"producer": s["producer"], "licence": s["licence"], "licence_url": s["licence_url"],
+                 "attribution": s["citation"]} for s in provenance["sources"].values()]
+    except (KeyError, TypeError, AttributeError):
+        raise DataFileError(provenance_path, "each data source needs its producer, licence, licence_url and "
+                                             "citation") from None
 
 
 def _cite(source_id: str, sources: pd.DataFrame | None):
@@ -146,14 +163,10 @@ def standalone_html(runtime_script: str, view: View, selected, claims: pd.DataFr
                                    about=about)
 
 
-def standalone_for_view(view: View) -> str:
-    """The standalone HTML of a view from the committed data, as `python -m geo export --html` writes it."""
-    from geo import areas, layers as layers_mod
-
-    loaded = layers_mod.load_layers()
-    base = layers_mod.load_base()
-    claims = claims_mod.with_groups_expanded(claims_mod.load_claims(), loaded)
-    records = settlements.load()
-    series = areas.series(areas.pieces(loaded, base["cells"]))
-    runtime = standalone_runtime(loaded, base, claims, records, series)
-    return standalone_html(runtime, view, [], claims, state.all_features(loaded), records.sources)
+def standalone_for_view(view: View, loaded) -> str:
+    """The standalone HTML of a view, as `python -m geo export --html` writes it, from a geo.dataset.Dataset
+    that has every part it needs (layers, base, claims, records, provenance)."""
+    runtime = standalone_runtime(loaded.layers, loaded.base, loaded.claims, loaded.records, loaded.area_series)
+    return standalone_html(runtime, view, [], loaded.claims, state.all_features(loaded.layers),
+                           loaded.records.sources, loaded.article[1] if loaded.article else None,
+                           paths.PROVENANCE, paths.CLAIMS)

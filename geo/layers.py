@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
+import shapely
 
 from geo.catalog import BASE_LAYER_FILES, LAYER_IDS, PRECISION
 from geo.crs import WGS84
@@ -27,13 +29,20 @@ def _read(path: Path) -> gpd.GeoDataFrame:
         raise DataFileError(path, "file is missing; run `python -m geo build` to regenerate it")
     try:
         frame = gpd.read_file(path, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise DataFileError(path, f"not a readable GeoJSON file ({exc})") from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+            ValueError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, f"not a readable GeoJSON file ({exc})") from None
     if frame.crs is None or not frame.crs.equals(WGS84):
         raise DataFileError(path, f"expected WGS84 coordinates, got {frame.crs}")
+    if "id" not in frame.columns:
+        raise DataFileError(path, "features lack an `id`")
     if frame.geometry.isna().any() or not frame.geometry.is_valid.all():
-        bad = frame.loc[frame.geometry.isna() | ~frame.geometry.is_valid, "id"].tolist() if "id" in frame else "?"
-        raise DataFileError(path, f"missing or invalid geometry in features {bad}")
+        bad = frame.loc[frame.geometry.isna() | ~frame.geometry.is_valid, "id"].tolist()
+        raise DataFileError(path, f"missing or invalid geometry in features {bad[:5]}")
+    # NaN or infinite coordinates pass shapely's validity check and would be drawn nowhere, or everywhere.
+    unfinite = [i for i, g in zip(frame.id, frame.geometry) if not np.isfinite(shapely.get_coordinates(g)).all()]
+    if unfinite:
+        raise DataFileError(path, f"coordinates that are not finite numbers in features {unfinite[:5]}")
     return frame
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geo.catalog import TIMELINE_END, TIMELINE_START
 from geo.errors import DataFileError, InvalidInput
-from geo.paths import ROOT, STATEMENT
+from geo.paths import STATEMENT
 
 STATUSES = {
     "not_agreed": "not yet agreed",
@@ -35,9 +35,8 @@ FIRST_DAY = TIMELINE_START
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
-def _shown(path: Path) -> str:
-    path = Path(path)
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+def _shown(path: Path) -> Path:
+    return Path(path)  # DataFileError shows it relative to the project
 
 
 def _fail(path, where: str, problem: str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -70,14 +71,19 @@ def read_table(path: Path) -> pd.DataFrame:
     fields = schema["fields"]
     names = [f["name"] for f in fields]
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        text = path.read_text(encoding="utf-8")
+        # strict: a quoted cell still open at the end of the file is an error, not a cell that runs to the end.
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = reader.fieldnames or []
+        rows = list(reader)
     except FileNotFoundError:
         raise DataFileError(path, "file is missing; restore it from the repository") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DataFileError(path, f"not a readable UTF-8 CSV file ({exc})") from None
+    # Every line of a curated table ends with a newline, the last one too: a file that stops mid-line was cut
+    # short, and its last rows would be lost without a word.
+    if text and not text.endswith("\n"):
+        raise DataFileError(path, "stops in the middle of a line: the file looks cut short")
     if header != names:
         raise DataFileError(path, f"columns {header} differ from the schema's {names}")
     out = []

@@ -2,6 +2,8 @@
 function, and the page in a real browser at a desktop's and a phone's size."""
 from __future__ import annotations
 
+import dataclasses
+
 import html
 import re
 from pathlib import Path
@@ -198,9 +200,9 @@ def test_markup_in_the_claims_and_the_article_is_shown_as_text(monkeypatch):
               "www.evil.example :red[red] :smile: :material/home: $x^2$ **bold** ![i](https://evil.example/i.png)")
     real = common.load()
     frame, text = hostile_claims(real, markup)
-    monkeypatch.setattr(common, "load", lambda: {**real, "claims": frame, "claims_by_id": frame.set_index("id")})
-    monkeypatch.setattr(common, "article", lambda: (text, {"title": markup, "publisher": markup,
-                                                           "date_published": "2020-11-24", "rights": markup}))
+    article = (text, {"title": markup, "publisher": markup, "date_published": "2020-11-24", "rights": markup})
+    monkeypatch.setattr(common, "load", lambda: {**real, "claims": frame, "claims_by_id": frame.set_index("id"),
+                                                 "dataset": dataclasses.replace(real["dataset"], article=article)})
     at = run_claims(claim=frame.id.iloc[0])
     shown = bodies(at)
     assert sum("\\<script\\>" in b for b in shown) >= 4 * len(frame)  # quote, summary, both reasons

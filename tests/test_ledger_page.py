@@ -9,7 +9,7 @@ import pytest
 from geo.catalog import TIMELINE_END, TIMELINE_START
 from streamlit.testing.v1 import AppTest
 
-from geo import paths
+from data_support import data_copy, point_paths_at
 from test_app import APP, map_painted
 
 BADGE = re.compile(r":(\w+)-badge\[([^\]]*)\]")
@@ -130,9 +130,8 @@ def synthetic_ledger(markup: str) -> dict:
 
 def test_markup_in_the_ledgers_text_is_shown_as_text(tmp_path, monkeypatch):
     markup = "<script>alert(1)</script> [x](javascript:alert(1)) :red[x] **bold**"
-    path = tmp_path / "statement.json"
-    path.write_text(json.dumps(synthetic_ledger(markup)), encoding="utf-8")
-    monkeypatch.setattr(paths, "STATEMENT", path)
+    point_paths_at(monkeypatch, data_copy(tmp_path / "data", {
+        "curated/statement.json": json.dumps(synthetic_ledger(markup)).encode()}))
     at = run_ledger(date="2020-11-20")
     shown = bodies(at)
     assert sum("\\<script\\>" in body for body in shown) == 9 * 3 + 1  # each heading, text and change; the statement
@@ -141,9 +140,7 @@ def test_markup_in_the_ledgers_text_is_shown_as_text(tmp_path, monkeypatch):
 
 
 def test_a_broken_ledger_file_is_named_on_the_page(tmp_path, monkeypatch):
-    path = tmp_path / "statement.json"
-    path.write_bytes(b"{")
-    monkeypatch.setattr(paths, "STATEMENT", path)
+    point_paths_at(monkeypatch, data_copy(tmp_path / "data", {"curated/statement.json": b"{"}))
     at = run_ledger(date="2020-11-20")
     assert "statement\\.json: is not valid UTF\\-8 JSON" in at.error[0].value
 
@@ -180,9 +177,8 @@ def test_the_map_shows_the_nine_points_on_its_day_after_it_has_painted():
 
 
 def test_a_broken_ledger_file_costs_the_panel_not_the_map(tmp_path, monkeypatch):
-    path = tmp_path / "statement.json"
-    path.write_text(json.dumps({"statement": {}, "points": []}), encoding="utf-8")
-    monkeypatch.setattr(paths, "STATEMENT", path)
+    point_paths_at(monkeypatch, data_copy(tmp_path / "data", {
+        "curated/statement.json": json.dumps({"statement": {}, "points": []}).encode()}))
     at = run_map(date="2020-11-20")
     warning = ledger_expander(at).warning[0].value
     assert "statement\\.json: statement: date 'None' is not YYYY\\-MM\\-DD" in warning  # the file and the problem

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from browser_support import REPO_ROOT, streamlit_server
+from data_support import data_copy, point_paths_at
 from geo import citations, claims as claims_mod, exports, layers as layers_mod, paths, settlements, statement
 from test_app import APP
 
@@ -105,9 +106,7 @@ def test_stray_link_parameters_are_removed_from_the_address():
 
 
 def test_the_notes_are_shown_as_text_and_never_rendered(tmp_path, monkeypatch):
-    notes = tmp_path / "SOURCES.md"
-    notes.write_text(HOSTILE_NOTES, encoding="utf-8")
-    monkeypatch.setattr(paths, "SOURCES_MD", notes)
+    point_paths_at(monkeypatch, data_copy(tmp_path / "data", {"SOURCES.md": HOSTILE_NOTES.encode()}))
     at = run_sources()
     shown = [c.value for c in at.code]
     assert shown == [HOSTILE_NOTES.strip()]  # st.code trims the last newline
