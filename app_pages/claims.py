@@ -28,8 +28,8 @@ data = common.load_or_stop()
 claims = data["claims"]
 if claims.empty or data["dataset"].article is None:
     st.markdown("#### The article's claims, checked against public sources")
-    st.error(f"The claims cannot be shown: {common.md_escape(common.data_problem('claims.json', 'article/'))}",
-             icon=":material/report:")
+    st.error("The claims cannot be shown: their file, or the article they quote, could not be read (the notice "
+             "above says which, and what to do).", icon=":material/report:")
     st.query_params.clear()  # nothing this page reads can be shown: the address says so
     st.stop()
 text, meta = data["dataset"].article

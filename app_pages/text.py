@@ -10,7 +10,8 @@ import re
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 # What Streamlit's markdown still turns into something else when escaped, as it acts on them after escapes
 # are undone: a colon opening an emoji or icon shortcode (:smile:, :material/home:), a colour directive
-# (:red[x]) or a URL scheme (https://); a bare www. address; an e-mail address (a mailto: link).
+# (:red[x]) or a URL scheme (https://); a bare www. address; an e-mail address (a mailto: link); a double
+# hyphen (a dash).
 _SHORTCODE_COLON = re.compile(r":(?=[\w+-]+:|[\w-]+/|//|[\w-]+\[)")
 _BARE_WWW = re.compile(r"(?i)\b(www)\.")
 WORD_JOINER = "\u2060"  # invisible and unbreakable: it splits a shortcode or address without changing the text shown
@@ -21,6 +22,8 @@ def md_escape(text) -> str:
     emoji, icon, colour or formula made out of it."""
     text = _SHORTCODE_COLON.sub(":" + WORD_JOINER, str(text))
     text = _BARE_WWW.sub(r"\1" + WORD_JOINER + ".", text).replace("@", "@" + WORD_JOINER)
+    # Markdown's typography makes "--" a dash even when escaped: `git checkout -- file` must keep both.
+    text = re.sub(r"-(?=-)", "-" + WORD_JOINER, text)
     return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 

@@ -227,6 +227,8 @@ def test_the_dashboard_on_broken_data_draws_the_rest_and_names_the_files(browse,
     notice.wait_for(timeout=60_000)
     said = notice.inner_text()
     assert "data/layers/sites.geojson" in said and "data/claims.json" in said and "python -m geo build" in said
+    # The command to restore it reads as typed: markdown's typography must not make its "--" a dash.
+    assert "git checkout -- data/claims.json" in said.replace("\u2060", "")
     assert int(page.locator(".kcm-map").get_attribute("data-kcm-visible")) > 100  # every other layer is drawn
     page.get_by_text("The claims could not be read").wait_for(timeout=30_000)
     body = page.locator("body").inner_text()
