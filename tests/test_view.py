@@ -105,3 +105,37 @@ def test_a_claim_s_view_has_its_day_and_layers_and_fits_its_features():
     kept = view_mod.claim_view(view_mod.DEFAULT, unplaced, layers)
     assert (kept.claim, kept.lat, kept.lon, kept.zoom) == ("c01", view_mod.DEFAULT.lat, view_mod.DEFAULT.lon,
                                                           view_mod.DEFAULT.zoom)
+
+
+MAP_PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "claim", "base", "lang", "place")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from([*MAP_PARAMETERS, "utm_source"]),
+                       st.text(max_size=30) | st.sampled_from(["2020-11-10", "captured,places", "39.8", "46.7",
+                                                               "11", "c05", "osm", "hy", "none", " "])))
+def test_the_decoder_never_raises_and_reports_every_parameter_it_drops(params):
+    """Whatever a link holds: a valid view, and each parameter present is either used (decoding it alone gives
+    the same value) or named in a notice and left at its default."""
+    view, refused = view_mod.parse_query(params, claim_ids=CLAIM_IDS, place_ids={"x"})
+    centre = {"lat", "lon"} if {"lat", "lon"} & set(params) else set()  # a centre is one value: both go
+    assert set(refused) <= set(MAP_PARAMETERS) & set(params) | centre  # an unknown parameter is ignored
+    for key in set(params) & set(MAP_PARAMETERS) - {"lat", "lon"}:
+        field = "place" if key == "place" else key
+        if key in refused:
+            assert getattr(view, field) == getattr(view_mod.DEFAULT, field), key
+            assert f"`{key}`" in refused[key] and len(refused[key]) < 400  # named, and the bad value cut short
+        else:
+            alone, nothing = view_mod.parse_query({key: params[key]}, claim_ids=CLAIM_IDS, place_ids={"x"})
+            assert nothing == {} and getattr(alone, field) == getattr(view, field), key
+            # Used means taken as given, not swapped for a default without a word.
+            given = params[key].strip()
+            if key in ("base", "lang", "claim", "place"):
+                assert getattr(view, field) == (given or None if key in ("claim", "place") else given), key
+            elif key == "zoom":
+                assert view.zoom == int(given)
+            elif key == "date":
+                assert view.date.isoformat() == given
+    if {"lat", "lon"} & set(params) and "lat" not in refused:  # a centre is both, or neither
+        assert (view.lat, view.lon) == (round(float(params["lat"]), view_mod.COORD_DECIMALS),
+                                        round(float(params["lon"]), view_mod.COORD_DECIMALS))
