@@ -59,7 +59,10 @@ chooser.date_input("Day", key="ledger_day", min_value=first_day, max_value=last_
                    help=f"Any day from {first_day:%d %b %Y} (the eve of the war) to {last_day:%d %b %Y}")
 day = st.session_state.ledger_day or day_from_link(None)[0]  # a cleared field shows the session's day
 st.session_state.ledger_link_day = day.isoformat()
-st.query_params["date"] = day.isoformat()
+# The page shows a day and nothing else of a link: the address says that day, and no other parameter stays
+# (the map's view is the session's; its links below carry it).
+if st.query_params.to_dict() != {"date": day.isoformat()}:
+    st.query_params.from_dict({"date": day.isoformat()})
 on = statement_mod.ledger_on(ledger, day)
 
 counts = {}
