@@ -93,6 +93,14 @@ def _coordinate(text, low, high, name) -> float:
     return round(value, COORD_DECIMALS)
 
 
+NOTICE_CHARS = 160  # of what was wrong with a parameter: a notice quotes a bad value cut short, never whole
+
+
+def _cut(reason) -> str:
+    text = str(reason)
+    return text if len(text) <= NOTICE_CHARS else text[:NOTICE_CHARS] + "…"
+
+
 def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, list[str]]:
     """A view from query parameters, and a notice for each parameter that was present but unusable."""
     view, refused = parse_query(params, claim_ids, place_ids)
@@ -111,7 +119,7 @@ def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, 
         try:
             fields[key] = parse(params[key])
         except InvalidInput as exc:
-            refused[key] = f"Link parameter `{key}`: {exc}. Showing {shown} instead."
+            refused[key] = f"Link parameter `{key}`: {_cut(exc)}. Showing {shown} instead."
 
     take("date", parse_date, DEFAULT.date.isoformat())
     take("layers", lambda t: () if t.strip() == "none" else parse_layers(t), "the default layers")
@@ -122,7 +130,7 @@ def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, 
             fields["lon"] = _coordinate(params.get("lon"), lon_min, lon_max, "longitude")
         except InvalidInput as exc:
             fields.pop("lat", None)
-            refused["lat"] = refused["lon"] = f"Link parameters `lat`/`lon`: {exc}. Showing the default centre instead."
+            refused["lat"] = refused["lon"] = f"Link parameters `lat`/`lon`: {_cut(exc)}. Showing the default centre instead."
 
     def zoom(text):
         try:

@@ -139,3 +139,9 @@ def test_the_decoder_never_raises_and_reports_every_parameter_it_drops(params):
     if {"lat", "lon"} & set(params) and "lat" not in refused:  # a centre is both, or neither
         assert (view.lat, view.lon) == (round(float(params["lat"]), view_mod.COORD_DECIMALS),
                                         round(float(params["lon"]), view_mod.COORD_DECIMALS))
+
+
+def test_a_huge_value_is_quoted_cut_short():
+    for key in MAP_PARAMETERS:
+        _, notices = view_mod.from_query({key: "<b>x" * 25_000}, claim_ids=CLAIM_IDS, place_ids={"x"})
+        assert len(notices) == 1 and len(notices[0]) < 300, key  # one notice, short, whatever the value
