@@ -74,3 +74,26 @@ def test_guard_catches_outside_links(chromium):
         page.set_content(f'<script src="{cdn}"></script>')
     assert blocked == [cdn]
     context.close()
+
+
+def test_the_server_serves_the_map_s_files_and_nothing_of_the_packages():
+    """Asked over HTTP: the map's own files are there; Leaflet's package, its examples and the repository's
+    other folders are not, by any path (the map reads Leaflet into its runtime; nothing under vendor/ is served)."""
+    import urllib.error
+    import urllib.request
+
+    from browser_support import REPO_ROOT, streamlit_server
+
+    def status(url):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with streamlit_server(REPO_ROOT / "app.py") as url:
+        assert status(f"{url}{assets.STATIC_URL}/kcm/timeline-map.js") == 200
+        for path in ("vendor/node_modules/leaflet/dist/leaflet.js", "../vendor/node_modules/leaflet/dist/leaflet.js",
+                     "..%2Fvendor%2Fnode_modules%2Fleaflet%2Fdist%2Fleaflet.js", "node_modules/leaflet/package.json",
+                     "../data/claims.json", "..%2F.streamlit%2Fconfig.toml", "../app.py"):
+            assert 400 <= status(f"{url}{assets.STATIC_URL}/{path}") < 500, path  # refused, whatever the code
