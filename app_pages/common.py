@@ -166,8 +166,12 @@ def notify_bad_link(skip=()) -> None:
     if opened is not None and (opened.rev, opened.ack) != (0, 0):
         return  # the view has changed since the link opened it
     notices = {key: notice for key, notice in st.session_state.link_notices.items() if key not in skip}
-    for notice in dict.fromkeys(notices.values()):  # lat and lon share one notice
+    bad = {key: notice for key, notice in notices.items() if not view_mod.not_a_view_parameter(key)}
+    for notice in dict.fromkeys(bad.values()):  # lat and lon share one notice
         st.warning(md_escape(notice), icon=":material/link_off:")
+    # Parameters that are not the view's (a tracker's tag, most often) cost nothing shown: a quiet line.
+    for notice in dict.fromkeys(notice for key, notice in notices.items() if key not in bad):
+        st.caption(md_escape(notice))
 
 
 # The button reads the link from the page's own address when clicked, so its HTML never changes and the

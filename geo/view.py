@@ -37,6 +37,10 @@ COORD_DECIMALS = 4  # about 10 m: finer than any view needs, short links
 # The map page's free area when it is fitted to something: its width less the legend, its height less the
 # time bar (app_pages/map.py MAP_HEIGHT).
 MAP_AREA_PX = (520, 500)
+# The parameters of a view's link, in the order the link writes them (static/kcm/map-component.js FIELDS).
+PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang")
+# Streamlit's own: they say how the page is framed, so they stay in the address and are not the view's.
+FRAME_PARAMETERS = ("embed", "embed_options")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +112,8 @@ def from_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, l
 
 
 def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, dict[str, str]]:
-    """A view from query parameters, and {parameter: notice} for each one present but unusable."""
+    """A view from query parameters, and {parameter: notice} for each one present but unusable, and for each
+    one that is not a view's (Streamlit's own framing parameters aside)."""
     params = {key: _one(value) for key, value in params.items()}
     refused: dict[str, str] = {}
     fields: dict = {}
@@ -168,7 +173,18 @@ def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, 
         return text
 
     take("lang", language, "English place names")
+
+    unread = [key for key in params if not_a_view_parameter(key)]
+    if unread:  # a tracker's tag, a typo, another page's filter: left out of the address, and said so
+        names = ", ".join(f"`{key[:24]}`" for key in unread[:5]) + (f" and {len(unread) - 5} more" * (len(unread) > 5))
+        notice = f"The link also had parameters the map does not read, left out: {names}."
+        refused.update(dict.fromkeys(unread, notice))
     return DEFAULT.replace(**fields), refused
+
+
+def not_a_view_parameter(key: str) -> bool:
+    """A parameter that parse_query leaves out for not being one of a view's (rather than for its value)."""
+    return key not in PARAMETERS and key not in FRAME_PARAMETERS
 
 
 def fit(bounds, width_px: int = 800, height_px: int = 600) -> tuple[float, float, int]:

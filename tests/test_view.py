@@ -119,7 +119,11 @@ def test_the_decoder_never_raises_and_reports_every_parameter_it_drops(params):
     the same value) or named in a notice and left at its default."""
     view, refused = view_mod.parse_query(params, claim_ids=CLAIM_IDS, place_ids={"x"})
     centre = {"lat", "lon"} if {"lat", "lon"} & set(params) else set()  # a centre is one value: both go
-    assert set(refused) <= set(MAP_PARAMETERS) & set(params) | centre  # an unknown parameter is ignored
+    assert set(refused) <= set(params) | centre
+    # A parameter that is not a view's is left out, and named.
+    assert {key for key in params if key not in MAP_PARAMETERS} <= set(refused)
+    for key in set(params) - set(MAP_PARAMETERS):
+        assert f"`{key}`" in refused[key]
     for key in set(params) & set(MAP_PARAMETERS) - {"lat", "lon"}:
         field = "place" if key == "place" else key
         if key in refused:
@@ -141,7 +145,33 @@ def test_the_decoder_never_raises_and_reports_every_parameter_it_drops(params):
                                         round(float(params["lon"]), view_mod.COORD_DECIMALS))
 
 
+def test_a_parameter_that_is_not_the_views_is_named_and_left_out():
+    view, notices = view_mod.from_query({"date": "2020-11-10", "fbclid": "x", "dat": "2020-11-09",
+                                         "embed": "true", "embed_options": "dark_theme"})
+    assert view == view_mod.DEFAULT.replace(date=dt.date(2020, 11, 10))
+    assert notices == ["The link also had parameters the map does not read, left out: `fbclid`, `dat`."]
+    # Many, and long names: five named, each cut short, and a count of the rest.
+    _, notices = view_mod.from_query({f"{'p' * 40}{i}": "" for i in range(8)})
+    assert notices == [f"The link also had parameters the map does not read, left out: {', '.join(['`' + 'p' * 24 + '`'] * 5)} and 3 more."]
+    assert view_mod.not_a_view_parameter("fbclid") and not view_mod.not_a_view_parameter("embed")
+    assert not any(view_mod.not_a_view_parameter(key) for key in view_mod.PARAMETERS)
+
+
 def test_a_huge_value_is_quoted_cut_short():
     for key in MAP_PARAMETERS:
         _, notices = view_mod.from_query({key: "<b>x" * 25_000}, claim_ids=CLAIM_IDS, place_ids={"x"})
         assert len(notices) == 1 and len(notices[0]) < 300, key  # one notice, short, whatever the value
+
+
+def test_the_map_writes_the_same_parameters_the_decoder_reads():
+    """The address is written in the browser (static/kcm/map-component.js) and read here: one list each side."""
+    import json
+    import re
+    from geo import paths
+    script = (paths.ROOT / "static" / "kcm" / "map-component.js").read_text(encoding="utf-8")
+
+    def array(name):
+        return tuple(json.loads(re.search(rf"var {name} = (\[[^\]]*\]);", script).group(1)))
+
+    assert array("FIELDS") == view_mod.PARAMETERS
+    assert array("FRAME_FIELDS") == view_mod.FRAME_PARAMETERS

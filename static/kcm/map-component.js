@@ -39,8 +39,12 @@
   // The view as link parameters (strings, as geo/view.py to_query writes them) from what the map holds.
   var layerList = function (text) { return !text || text === "none" ? [] : String(text).split(","); };
 
+  // Streamlit's own parameters, which say how the page is framed (geo/view.py FRAME_PARAMETERS).
+  var FRAME_FIELDS = ["embed", "embed_options"];
+
   // The address's query: the view's parameters in the share link's order (commas left as they are, as
-  // geo/view.py writes them), then any other parameter the address had.
+  // geo/view.py writes them), then Streamlit's framing ones if the address had them. Nothing else of a link
+  // stays: the address says the view shown, and the page said what it left out.
   var queryString = function (view, search) {
     var parts = [];
     var encode = function (value) { return encodeURIComponent(value).replace(/%2C/g, ","); };
@@ -49,7 +53,7 @@
       if (value !== null && value !== undefined && value !== "") parts.push(key + "=" + encode(String(value)));
     });
     new URLSearchParams(search).forEach(function (value, key) {
-      if (FIELDS.indexOf(key) < 0) parts.push(encodeURIComponent(key) + "=" + encode(value));
+      if (FRAME_FIELDS.indexOf(key) >= 0) parts.push(key + "=" + encode(value));
     });
     return parts.join("&");
   };
