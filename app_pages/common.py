@@ -11,7 +11,7 @@ from geo import claims as claims_mod, dataset as dataset_mod, mapdata, state
 from geo import paths, view as view_mod, viewsync
 from geo.errors import DataFileError, GeoError
 
-from app_pages.text import MARKDOWN_SPECIALS, WORD_JOINER, md_escape, md_link  # noqa: F401 (used by the pages)
+from app_pages.text import MARKDOWN_SPECIALS, WORD_JOINER, cells_inert, md_escape, md_link  # noqa: F401 (used by the pages)
 
 
 def source_links(source_ids) -> str:
@@ -119,6 +119,12 @@ def load_or_stop() -> dict:
     except GeoError as exc:
         st.error(f"The map's data could not be loaded: {md_escape(exc)}")
         st.stop()
+
+
+def dataframe(table, **options):
+    """st.dataframe, every page's tables: its rows can be downloaded as CSV, so its text cells are made inert
+    in a spreadsheet first (a cell starting with = is a formula there)."""
+    return st.dataframe(cells_inert(table), **options)
 
 
 def synced() -> viewsync.Synced:

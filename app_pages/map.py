@@ -159,11 +159,11 @@ def day_table(view, day_state):
     else:
         held = series[series.date == view.date][["label", "km2"]]
         total = float(held.km2.sum()) or 1.0
-        st.dataframe(held.assign(share=[round(100 * v / total, 1) for v in held.km2]).rename(
+        common.dataframe(held.assign(share=[round(100 * v / total, 1) for v in held.km2]).rename(
             columns={"label": f"Of the area Armenian-held on 26 Sep 2020, on {view.date:%d %b %Y}", "km2": "km²",
                      "share": "%"}), hide_index=True, key="areas_table")
     table = state.holding_table(day_state)
-    st.dataframe(table[["feature", "layer", "status", "since", "precision", "area_km2"]].rename(
+    common.dataframe(table[["feature", "layer", "status", "since", "precision", "area_km2"]].rename(
         columns={"feature": "Feature", "layer": "Layer", "status": f"Status on {view.date:%d %b %Y}",
                  "since": "Since", "precision": "Precision", "area_km2": "Area (km²)"}),
         hide_index=True, key="state_table")

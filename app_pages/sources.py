@@ -72,7 +72,7 @@ def group_table(group: str, cited):
               "What cites it": st.column_config.TextColumn(width=360),
               # The site's name stands for the address: the whole address is long, and the site says whose page it is.
               "Address": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/?#]+)", width=140)}
-    return st.dataframe(shown[list(names)].rename(columns=names), hide_index=True, width="stretch",
+    return common.dataframe(shown[list(names)].rename(columns=names), hide_index=True, width="stretch",
                         height=TABLE_HEIGHT, column_config={k: v for k, v in config.items() if k in names.values()},
                         key=f"cited_{group.replace(' ', '_')}", on_select="rerun", selection_mode="single-row")
 
@@ -145,7 +145,7 @@ st.markdown(f"**Listed but cited by nothing** ({len(cited_nowhere)})")
 if len(cited_nowhere):
     st.caption("These pages are in the list of sources, but no event, place, feature, claim or change of the "
                "ledger cites them.")
-    st.dataframe(cited_nowhere.assign(url=cited_nowhere.url.map(common.web_address))[
+    common.dataframe(cited_nowhere.assign(url=cited_nowhere.url.map(common.web_address))[
                      ["outlet", "published", "title", "url"]].rename(
                      columns={"outlet": "Outlet", "published": "Date", "title": "Title", "url": "Address"}),
                  hide_index=True, width="stretch", key="uncited_table",
@@ -176,7 +176,7 @@ for key, meaning in PRECISION.items():
     st.markdown(f"- `{key}`: {common.md_escape(meaning)}")
 st.markdown("How each file was built")
 if provenance is not None and isinstance(provenance.get("files"), dict):
-    st.dataframe(
+    common.dataframe(
         [{"File": name, "Sources": ", ".join(f.get("sources") or []) or "curated", "Method": f.get("method", "")}
          for name, f in provenance["files"].items() if isinstance(f, dict)],
         hide_index=True, width="stretch", key="files_table",
@@ -190,7 +190,7 @@ st.caption("A settlement is drawn where a public page gives its coordinates (nev
 gazetteer = records.settlements
 coverage = gazetteer.assign(located=gazetteer.lat.notna(), announced=gazetteer.id.isin(
     records.events[records.events.event == "announced_taken"].subject))
-st.dataframe(
+common.dataframe(
     coverage.groupby("district").agg(settlements=("id", "size"), located=("located", "sum"),
                                      announced=("announced", "sum"),
                                      announced_and_located=("located", lambda s: int((s & coverage.loc[s.index,
