@@ -245,7 +245,9 @@ def sidebar(view):
         st.subheader("Layers")
         for layer in LAYERS:
             sync_widget(f"layer_{layer.id}", layer.id in view.layers)
-            st.checkbox(layer.title, key=f"layer_{layer.id}", on_change=on_layer, help=layer.description)
+            # A widget's label and help are markdown: the catalogue's words are shown as written.
+            st.checkbox(common.md_escape(layer.title), key=f"layer_{layer.id}", on_change=on_layer,
+                        help=common.md_escape(layer.description))
         st.subheader("Place names")
         sync_widget("lang", view.lang)
         st.radio("Place names", list(view_mod.LANGUAGES), key="lang", on_change=on_lang,

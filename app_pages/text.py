@@ -10,7 +10,8 @@ import re
 
 import pandas as pd
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# `&` too: "&amp;" in a text is those five characters, not an entity for "&".
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 # What Streamlit's markdown still turns into something else when escaped, as it acts on them after escapes
 # are undone: a colon opening an emoji or icon shortcode (:smile:, :material/home:), a colour directive
 # (:red[x]) or a URL scheme (https://); a bare www. address; an e-mail address (a mailto: link); a double
