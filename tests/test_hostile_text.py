@@ -126,6 +126,11 @@ def test_planted_text_on_the_map_page_shows_as_text_and_runs_nothing(browse, hos
     assert_shown_whole(page.locator(".kcm-pop").inner_text(), 6, "popup")
     assert_shown_whole(inert_text(page), 25, "map page with the place chosen")
 
+    # The statement's nine points under the map: titles, texts, who says what.
+    page.locator("[data-testid=stExpander]", has_text="The statement's nine points").locator("summary").click()
+    wait_text(page, "[data-testid=stExpanderDetails]", PAYLOAD)
+    assert_shown_whole(inert_text(page), 30, "map page with the ledger open")
+
     # The day's table, downloaded as CSV: every feature's name is text in a spreadsheet.
     page.locator(".st-key-show_table").get_by_text("Table: who held what").click()
     # A table without selection has no key class: the day's table is the second, after the areas'.
@@ -134,6 +139,13 @@ def test_planted_text_on_the_map_page_shows_as_text_and_runs_nothing(browse, hos
     rows = csv_of_table(tables.nth(1))
     assert rows[0][0] == "Feature" and len(rows) > 20
     assert all(row[0].startswith("'" + START) for row in rows[1:]), [row[0][:30] for row in rows[1:4]]
+
+    # The place names in Armenian (fetched when chosen): the labels, and the tooltip.
+    page.goto(hostile_server + "/?date=2020-11-10&lang=hy&layers=places&zoom=10")
+    page.locator(".leaflet-container[data-kcm-lang='hy']").wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => [...document.querySelectorAll('.kcm-place-label')].some(e => e.innerText.includes('Ստեփանակերտ'))",
+                           timeout=WAIT_MS)
+    assert_shown_whole(inert_text(page), 3, "map page in Armenian")
 
     # The standalone file, as the page's button gives it, opened from disk.
     with page.expect_download(timeout=WAIT_MS) as download:
@@ -168,6 +180,15 @@ def test_planted_text_on_the_claims_sources_and_ledger_pages_shows_as_text(brows
     rows = csv_of_table(page.locator(".st-key-cited_events"))
     titles = [row[rows[0].index("Title")] for row in rows[1:]]
     assert titles and all(title.startswith("'" + START) for title in titles), titles[:3]
+    # The grid draws on a canvas; its accessible table holds the rows drawn, as text.
+    assert PAYLOAD in page.locator(".st-key-cited_events [role=grid]").text_content()
+    # A source selected: its title linked to its address, what cites it, by name.
+    box = page.locator(".st-key-cited_events").bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's checkbox, under the header
+    page.locator(".st-key-cited_events_open button").wait_for(timeout=WAIT_MS)
+    assert_shown_whole(page.locator(".st-key-cited_events_detail").inner_text().replace("\u2060", ""), 2,
+                       "a source's panel")
+    inert_text(page)
 
     # The ledger: the nine points, their changes, who says so and the sources.
     page.goto(hostile_server + "/ledger?date=2023-09-20")
