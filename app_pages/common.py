@@ -1,6 +1,8 @@
 """What the pages share: cached loaders, and the view state kept in the share link's query string."""
 from __future__ import annotations
 
+import gc
+import hashlib
 import re
 import time
 from pathlib import Path
@@ -36,32 +38,43 @@ def load() -> dict:
 
 
 _STAMP_EVERY_S = 1.0
-_last_stamp: tuple = (None, 0.0, ())  # (folder, when, stamp): one tuple, replaced whole, so threads share it safely
+_last_stamp: tuple = (None, 0.0, "")  # (folder, when, stamp): one tuple, replaced whole, so threads share it safely
 
 
-def _stamp(folder) -> tuple:
+def _stamp(folder) -> str:
     """The data files' stamps (geo.dataset.stamp), looked at again at most once a second: a run of a page asks
-    for the data several times, and a file changed by hand is seen within a second."""
+    for the data several times, and a file changed by hand is seen within a second. As one digest: the caches
+    keyed on it hash their arguments on every call, and a tuple of 31 files' stamps cost about 1 ms each time."""
     global _last_stamp
     seen_folder, when, stamp = _last_stamp
     now = time.monotonic()
     if seen_folder != str(folder) or now - when > _STAMP_EVERY_S:
-        stamp = dataset_mod.stamp(folder)
+        stamp = hashlib.sha256(repr(dataset_mod.stamp(folder)).encode()).hexdigest()
         _last_stamp = (str(folder), now, stamp)
     return stamp
 
 
 # The loaded data are read-only (geo never mutates its inputs), so one copy serves every session.
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(folder: str, stamp: tuple) -> dict:
+def _load(folder: str, stamp: str) -> dict:
     loaded = dataset_mod.load(Path(folder))
     layers, claims = loaded.layers, loaded.claims
-    return {"dataset": loaded, "problems": loaded.problems, "stamp": stamp,
+    out = {"dataset": loaded, "problems": loaded.problems, "stamp": stamp,
             "layers": layers, "features": state.all_features(layers), "base": loaded.base, "claims": claims,
             "claims_by_id": claims.set_index("id"), "records": loaded.records, "area_series": loaded.area_series,
             "zone": dataset_mod.zone_of(loaded.base), "claim_ids": frozenset(claims.id),
             "settlements_by_id": layers["settlements"].set_index("id"),
             "place_ids": frozenset(layers["settlements"].id), "captured_ids": frozenset(layers["captured"].id)}
+    _out_of_collection()
+    return out
+
+
+def _out_of_collection() -> None:
+    """Leave what is loaded once per server out of the garbage collector's full passes (gc.freeze): it lives
+    as long as the server, and a pass over it cost about 87 ms here. Streamlit's pass after every run is off
+    too (.streamlit/config.toml, runner.postScriptGC); without the freeze, Python's own full passes would
+    still walk the data. Freed as ever by reference counting; bench/load.py checks that memory stays bounded."""
+    gc.freeze()
 
 
 def ledger() -> dict:
@@ -98,13 +111,15 @@ def data_problems(context: str = "") -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _map_bundle(stamp: tuple) -> dict:
+def _map_bundle(stamp: str) -> dict:
     data = load()
     full = mapdata.bundle(data["layers"], data["base"], data["claims"], data["records"].sources,
                           data["area_series"], data["records"].settlements)
     served = mapdata.write_served(full, data["layers"])
     # The standalone export cannot fetch anything: it carries every detail inline.
-    return {"url": served["url"], "standalone_script": mapdata.runtime_script(mapdata.to_script(full))}
+    out = {"url": served["url"], "standalone_script": mapdata.runtime_script(mapdata.to_script(full))}
+    _out_of_collection()
+    return out
 
 
 def map_bundle() -> dict:
