@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import claims as claims_mod, dataset as dataset_mod, mapdata, state
+from geo import claims as claims_mod, dataset as dataset_mod, exports, mapdata, state
 from geo import paths, view as view_mod, viewsync
 from geo.errors import DataFileError, GeoError
 
@@ -224,6 +224,16 @@ def article() -> tuple[str, dict]:
     if data["dataset"].article is None:
         raise _problem_with(data, "article/", "claims.json")
     return data["dataset"].article
+
+
+def licences() -> list[dict] | None:
+    """The data's licences (geo.exports.licences_from) from data/provenance.json as loaded; None when it could
+    not be read, or lacks a licence's fields (the exports are held back then)."""
+    provenance = load()["dataset"].provenance
+    try:
+        return exports.licences_from(provenance) if provenance is not None else None
+    except GeoError:
+        return None
 
 
 def verdict_meanings() -> dict:

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from geo import claims as claims_mod
-from geo import exports, paths, state, viewsync
+from geo import exports, state, viewsync
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, TIMELINE_END, TIMELINE_START
 from geo.errors import GeoError
@@ -176,18 +176,19 @@ def export_row(view, selected):
     geojson_col, html_col, link_col = st.columns(3)
     loaded = data["dataset"]
     # An export carries the data's licences and the article's attribution: without them it does not go out.
-    ready = loaded.provenance is not None and loaded.article is not None
+    licences = common.licences()
+    ready = licences is not None and loaded.article is not None
     geojson_col.download_button(
         "GeoJSON of this view", on_click="ignore", mime="application/geo+json", key="export_geojson",
         file_name=exports.file_name(view.date), disabled=not ready,
         data=lambda: exports.dumps(exports.view_geojson(data["features"], view.date, view.layers, claims,
-                                                         data["records"].sources, paths.PROVENANCE)))
+                                                         data["records"].sources, licences=licences)))
     html_col.download_button(
         "Map as standalone HTML", on_click="ignore", mime="text/html", key="export_html",
         file_name=exports.html_file_name(view.date), disabled=not ready,
         data=lambda: exports.standalone_html(bundle["standalone_script"], view, selected, claims, data["features"],
                                              data["records"].sources, loaded.article and loaded.article[1],
-                                             paths.PROVENANCE, paths.CLAIMS))
+                                             licences=licences, meanings=exports.meanings_from(loaded.claims_document)))
     with link_col:
         common.copy_link_button()
     if not ready:

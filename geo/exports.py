@@ -65,10 +65,11 @@ def _cite(source_id: str, sources: pd.DataFrame | None):
 
 
 def view_geojson(features: gpd.GeoDataFrame | dict, day, layer_ids, claims: pd.DataFrame,
-                 sources: pd.DataFrame | None = None, provenance_path=PROVENANCE) -> dict:
+                 sources: pd.DataFrame | None = None, provenance_path=PROVENANCE, licences=None) -> dict:
     """The features shown on `day` (on `layer_ids`) as a FeatureCollection with the metadata above.
 
-    `claims` is geo.claims.load_claims()'s frame; `sources` is the sources table (indexed by id)."""
+    `claims` is geo.claims.load_claims()'s frame; `sources` is the sources table (indexed by id); `licences`
+    licences_from() of a provenance already loaded, or else read from `provenance_path`."""
     day = state.parse_date(day)
     shown = state.state_on(features, day, layer_ids)
     keep = [c for c in FEATURE_PROPERTIES if c in shown.columns]
@@ -85,7 +86,7 @@ def view_geojson(features: gpd.GeoDataFrame | dict, day, layer_ids, claims: pd.D
         props = feature["properties"]
         props["sources"] = [_cite(s, sources) for s in props.get("sources") or []]
         props["claims"] = about.get(props["id"], [])
-    licences = data_licences(provenance_path)
+    licences = data_licences(provenance_path) if licences is None else licences
     return {
         "type": "FeatureCollection", "name": collection["name"],
         "title": f"{TITLE}: what held on {day:%d %B %Y}",
@@ -125,24 +126,25 @@ def _verdict_meanings(claims_path) -> tuple[dict, dict]:
         document = json.loads(claims_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataFileError(claims_path, f"cannot be read ({exc})") from None
-    return document.get("verdicts") or {}, document.get("hindsight_verdicts") or {}
+    return meanings_from(document)
 
 
 def standalone_html(runtime_script: str, view: View, selected, claims: pd.DataFrame, features,
                     sources: pd.DataFrame | None, article: dict | None = None, provenance_path=PROVENANCE,
-                    claims_path=CLAIMS, canvas_above: int | None = None) -> str:
+                    claims_path=CLAIMS, canvas_above: int | None = None, licences=None, meanings=None) -> str:
     """The standalone HTML file of a view (geo.mapview.standalone_html lays it out).
 
     `runtime_script` is standalone_runtime()'s; `claims` the claims with their groups expanded (the map's);
     `features` the layers or state.all_features(); `article` the article's attribution (its .meta.json, read
-    from beside the claims file when not given)."""
+    from beside the claims file when not given). `licences` (licences_from()) and `meanings` (the claims
+    file's verdicts and hindsight_verdicts) from data already loaded, or else read from the two paths."""
     if article is None:
         article = claims_mod.load_article(claims_path)[1]
     try:
         published = mapview.day_words(dt.date.fromisoformat(article.get("date_published") or ""))
     except ValueError:
         published = article.get("date_published")
-    verdicts, hindsight = _verdict_meanings(claims_path)
+    verdicts, hindsight = _verdict_meanings(claims_path) if meanings is None else meanings
     shown = claims_mod.claims_on(claims, state.state_on(features, view.date, view.layers), view.date)
     records = claims_mod.to_records(claims)
     listed = []
@@ -157,7 +159,8 @@ def standalone_html(runtime_script: str, view: View, selected, claims: pd.DataFr
         "article": {"publisher": article.get("publisher"), "title": article.get("title"), "url": article.get("url"),
                     "date": published, "rights": article.get("rights")},
         "verdicts": verdicts, "hindsight_verdicts": hindsight,
-        "licences": data_licences(provenance_path), "curated": CURATED_LICENCE,
+        "licences": data_licences(provenance_path) if licences is None else licences,
+        "curated": CURATED_LICENCE,
     }
     return mapview.standalone_html(runtime_script, view, list(selected), records, canvas_above=canvas_above,
                                    about=about)
@@ -169,4 +172,10 @@ def standalone_for_view(view: View, loaded) -> str:
     runtime = standalone_runtime(loaded.layers, loaded.base, loaded.claims, loaded.records, loaded.area_series)
     return standalone_html(runtime, view, [], loaded.claims, state.all_features(loaded.layers),
                            loaded.records.sources, loaded.article[1] if loaded.article else None,
-                           paths.PROVENANCE, paths.CLAIMS)
+                           paths.PROVENANCE, paths.CLAIMS, licences=licences_from(loaded.provenance),
+                           meanings=meanings_from(loaded.claims_document))
+
+
+def meanings_from(claims_document: dict) -> tuple[dict, dict]:
+    """The verdicts' meanings, as of the article's day and in hindsight, from the claims file already read."""
+    return claims_document.get("verdicts") or {}, claims_document.get("hindsight_verdicts") or {}

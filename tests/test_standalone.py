@@ -387,3 +387,22 @@ def test_planted_markup_shows_literally_in_the_browser(chromium, hostile_file, t
     assert seen["dialogs"] == [] and seen["errors"] == [] and page.evaluate("window.kcmViolations || []") == []
     assert seen["blocked"] == []
     context.close()
+
+
+def test_the_exports_use_the_licences_and_meanings_already_loaded(data, runtime, tmp_path):
+    """The map page hands the exports what it loaded (one owner): given them, they read no file."""
+    gone = tmp_path / "gone.json"  # reading this would fail
+    licences = [{"producer": "Producer P", "licence": "Licence L", "licence_url": "https://example.org/l",
+                 "attribution": "Credit C"}]
+    meanings = ({"consistent": "Meaning M"}, {"stands": "Meaning H"})
+    collection = exports.view_geojson(data["features"], DAY, DEFAULT.layers, data["claims"],
+                                      data["records"].sources, provenance_path=gone, licences=licences)
+    assert collection["licences"] == licences and collection["attribution"] == "Credit C"
+    article = claims_mod.load_article()[1]
+    text = export(data, runtime, article=article, provenance_path=gone, claims_path=gone, licences=licences,
+                  meanings=meanings)
+    words = Page(text).all_text()
+    assert "Producer P" in words and "Credit C" in words
+    assert "Meaning M" in words or "Meaning H" in words
+    with pytest.raises(Exception, match="gone.json"):
+        exports.view_geojson(data["features"], DAY, DEFAULT.layers, data["claims"], provenance_path=gone)
