@@ -165,6 +165,7 @@ st.caption(f"“{common.md_escape(meta.get('title', ''))}”, {common.md_escape(
            "hindsight, and the sources of each.")
 for notice in st.session_state.claims_notices:
     st.warning(common.md_escape(notice), icon=":material/link_off:")
+common.note_unread_parameters(PARAMETERS, "this page")
 
 for flt, column in zip(FILTERS, st.columns(3)):
     column.multiselect(flt.label, flt.options, key=flt.key, format_func=flt.show, on_change=on_change,

@@ -195,6 +195,14 @@ def notify_bad_link(skip=()) -> None:
         st.caption(md_escape(notice))
 
 
+def note_unread_parameters(read, reader: str) -> None:
+    """A quiet line naming the link's parameters a page does not read (`read`: the ones it does), which its
+    address is about to lose. Streamlit's own framing parameters never reach st.query_params."""
+    unread = [key for key in st.query_params if key not in read]
+    if unread:
+        st.caption(md_escape(view_mod.unread_notice(unread, reader)))
+
+
 # The button reads the link from the page's own address when clicked, so its HTML never changes and the
 # frame is not redrawn on every step; the query string already is the view.
 COPY_LINK_HTML = """<button type="button" id="copy" style="font:14px system-ui,sans-serif;padding:5px 12px;

@@ -125,6 +125,7 @@ st.markdown("#### Sources and method")
 st.caption("Every page the map cites, grouped by what it supports, with what cites it; then the data the map is "
            "drawn on, the licences, and how each layer was made. Select a row of a table to open what cites "
            "that page.")
+common.note_unread_parameters((), "this page")
 st.markdown(f"**{len(found.sources)} sources**: "
             + ", ".join(f"{counts[g]} for {GROUP_TITLES[g].lower()}" for g in citations_mod.GROUPS)
             + " (a page can support more than one group).")

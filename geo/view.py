@@ -176,10 +176,15 @@ def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, 
 
     unread = [key for key in params if not_a_view_parameter(key)]
     if unread:  # a tracker's tag, a typo, another page's filter: left out of the address, and said so
-        names = ", ".join(f"`{key[:24]}`" for key in unread[:5]) + (f" and {len(unread) - 5} more" * (len(unread) > 5))
-        notice = f"The link also had parameters the map does not read, left out: {names}."
-        refused.update(dict.fromkeys(unread, notice))
+        refused.update(dict.fromkeys(unread, unread_notice(unread)))
     return DEFAULT.replace(**fields), refused
+
+
+def unread_notice(keys, reader: str = "the map") -> str:
+    """What a page says of a link's parameters it does not read: their names (at most five, each cut short)."""
+    keys = list(keys)
+    names = ", ".join(f"`{key[:24]}`" for key in keys[:5]) + (f" and {len(keys) - 5} more" * (len(keys) > 5))
+    return f"The link also had parameters {reader} does not read, left out: {names}."
 
 
 def not_a_view_parameter(key: str) -> bool:

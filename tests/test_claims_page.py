@@ -167,6 +167,15 @@ def test_a_bad_link_parameter_gives_one_short_notice_and_the_address_of_what_is_
     assert not at.warning
 
 
+def test_a_links_parameters_the_page_does_not_read_are_named_and_leave_the_address():
+    at = run_claims(type="event", date="2020-11-10", fbclid="x")
+    said = [c.value for c in at.caption if "does not read" in c.value]
+    assert len(said) == 1 and "\\`date\\`" in said[0] and "\\`fbclid\\`" in said[0], said
+    assert not at.warning and dict(at.query_params) == {"type": "event"}
+    at.multiselect(key="claims_hindsight").set_value(["stands"]).run()  # the address is the page's own now
+    assert not [c.value for c in at.caption if "does not read" in c.value]
+
+
 def test_show_on_the_map_opens_the_map_at_the_claim_in_one_click(claims):
     claim = claims.set_index("id").loc["c05"]
     at = run_claims(type="event")

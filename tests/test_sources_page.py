@@ -100,9 +100,12 @@ def test_the_licences_of_the_base_data_and_the_curated_data_are_shown():
     assert "© Sputnik" in captions
 
 
-def test_stray_link_parameters_are_removed_from_the_address():
+def test_stray_link_parameters_are_removed_from_the_address_and_named():
     at = run_sources(date="2020-11-10", claim="c04", utm_source="somewhere")
     assert dict(at.query_params) == {}
+    said = [c.value for c in at.caption if "does not read" in c.value]
+    assert len(said) == 1 and all(name in said[0] for name in ("date", "claim", "utm\\_source")), said
+    assert not [c.value for c in run_sources().caption if "does not read" in c.value]  # a bare link: nothing
 
 
 def test_the_notes_are_shown_as_text_and_never_rendered(tmp_path, monkeypatch):
