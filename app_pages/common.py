@@ -65,6 +65,7 @@ def _load(folder: str, stamp: str) -> dict:
             "zone": dataset_mod.zone_of(loaded.base), "claim_ids": frozenset(claims.id),
             "settlements_by_id": layers["settlements"].set_index("id"),
             "place_ids": frozenset(layers["settlements"].id), "captured_ids": frozenset(layers["captured"].id)}
+    out["licences"], out["licences_problem"] = _licences_of(out)
     _out_of_collection()
     return out
 
@@ -226,22 +227,21 @@ def copy_link_button() -> None:
     st.iframe(COPY_LINK_HTML, height=42)
 
 
-def article() -> tuple[str, dict]:
-    """The article's text and attribution; raises the DataFileError that left it out."""
+def licences() -> tuple[list[dict] | None, GeoError | None]:
+    """The data's licences (geo.exports.licences_from of data/provenance.json, worked out once per load), or
+    None and what left them out: the file could not be read, or a source lacks its licence's fields."""
     data = load()
-    if data["dataset"].article is None:
-        raise _problem_with(data, "article/", "claims.json")
-    return data["dataset"].article
+    return data["licences"], data["licences_problem"]
 
 
-def licences() -> list[dict] | None:
-    """The data's licences (geo.exports.licences_from) from data/provenance.json as loaded; None when it could
-    not be read, or lacks a licence's fields (the exports are held back then)."""
-    provenance = load()["dataset"].provenance
+def _licences_of(data: dict) -> tuple[list[dict] | None, GeoError | None]:
+    provenance = data["dataset"].provenance
+    if provenance is None:
+        return None, _problem_with(data, "provenance.json")
     try:
-        return exports.licences_from(provenance) if provenance is not None else None
-    except GeoError:
-        return None
+        return exports.licences_from(provenance), None
+    except GeoError as exc:
+        return None, exc
 
 
 def verdict_meanings() -> dict:
@@ -309,15 +309,6 @@ def claim_type_meanings() -> dict:
 
 def hindsight_meanings() -> dict:
     return load()["dataset"].claims_document.get("hindsight_verdicts", {})
-
-
-def provenance() -> dict:
-    """data/provenance.json: the base data packages with their licences, and how each file was built.
-    Raises the DataFileError that left it out."""
-    data = load()
-    if data["dataset"].provenance is None:
-        raise _problem_with(data, "provenance.json")
-    return data["dataset"].provenance
 
 
 def citations():

@@ -176,7 +176,7 @@ def export_row(view, selected):
     geojson_col, html_col, link_col = st.columns(3)
     loaded = data["dataset"]
     # An export carries the data's licences and the article's attribution: without them it does not go out.
-    licences = common.licences()
+    licences, _ = common.licences()  # what left them out is in the notice above the map
     ready = licences is not None and loaded.article is not None
     geojson_col.download_button(
         "GeoJSON of this view", on_click="ignore", mime="application/geo+json", key="export_geojson",

@@ -156,12 +156,7 @@ else:
 
 st.markdown("**Licences**")
 article_meta = data["dataset"].article[1] if data["dataset"].article else {}
-try:
-    licences = exports.licences_from(provenance) if provenance is not None else None
-except GeoError as exc:
-    licences, unreadable = None, exc
-else:
-    unreadable = None if provenance is not None else common.data_problem("provenance.json")
+licences, unreadable = common.licences()
 if licences is None:
     st.warning(f"The data's licences could not be read: {common.md_escape(unreadable)}", icon=":material/report:")
 else:

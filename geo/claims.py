@@ -14,6 +14,7 @@ from geo import statement as statement_mod
 from geo.catalog import LAYER_IDS
 from geo.errors import DataFileError
 from geo.paths import CLAIMS, DATA, STATEMENT
+from geo.tables import read_json_object
 from geo.state import parse_date, state_on
 
 VERDICTS = ("consistent", "imprecise", "unverified", "contradicted")
@@ -31,12 +32,12 @@ CLAIM_FIELDS = ("id", "quote", "span", "type", "summary", "dates", "map_date", "
 def load_article(claims_path: Path = CLAIMS) -> tuple[str, dict]:
     """The article's text and its attribution, as named by the claims file."""
     claims_path = Path(claims_path)
-    document = _read_json(claims_path)
+    document = read_json_object(claims_path)
     text_path = claims_path.parent / document.get("article", "")
     meta_path = text_path.with_suffix(".meta.json")
     if not document.get("article") or not text_path.is_file():
         raise DataFileError(text_path, "the article text named by the claims file is missing")
-    meta = _read_json(meta_path)
+    meta = read_json_object(meta_path)
     raw = text_path.read_bytes()
     # The copy is kept byte for byte (its .meta.json says so): a changed byte is a broken copy, not a new text.
     if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
@@ -55,21 +56,11 @@ def load_article(claims_path: Path = CLAIMS) -> tuple[str, dict]:
     return text, meta
 
 
-def _read_json(path: Path) -> dict:
-    if not path.is_file():
-        raise DataFileError(path, "file is missing")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, f"not valid JSON ({exc})") from None
-    if not isinstance(document, dict):
-        raise DataFileError(path, f"must hold a JSON object, not a {type(document).__name__}")
-    return document
 
 
 def hindsight_meanings(claims_path: Path = CLAIMS) -> dict:
     """Each hindsight verdict with its one-line meaning, as the claims file gives them."""
-    return _read_json(Path(claims_path)).get("hindsight_verdicts", {})
+    return read_json_object(Path(claims_path)).get("hindsight_verdicts", {})
 
 
 def settled_day(hindsight: dict) -> dt.date | None:
@@ -139,7 +130,7 @@ def load_claims(claims_path: Path = CLAIMS, statement_path: Path | None = None, 
     and a verdict in hindsight whose ledger references exist in the statement's ledger (by default the one
     beside the claims file, as data/curated/statement.json is beside data/claims.json)."""
     claims_path = Path(claims_path)
-    document = _read_json(claims_path)
+    document = read_json_object(claims_path)
     text, _ = load_article(claims_path)
     rows = document.get("claims")
     if not isinstance(rows, list) or not rows:

@@ -173,7 +173,7 @@ def export(day, layer_ids, as_html, out):
         return
     loaded = _data("layers", "claims", "records", "provenance")
     _print_json(exports.view_geojson(loaded.layers, day, layer_ids, loaded.claims, loaded.records.sources,
-                                     paths.PROVENANCE))
+                                     licences=exports.licences_from(loaded.provenance)))
 
 
 @main.command()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import logging
 import re
 from pathlib import Path
@@ -34,7 +33,7 @@ from geo import areas, claims as claims_mod, layers as layers_mod, settlements, 
 from geo.catalog import BASE_LAYER_FILES, LAYER_IDS
 from geo.crs import WGS84
 from geo.errors import DataFileError, GeoError
-from geo.tables import load_schema
+from geo.tables import load_schema, read_json_object
 
 log = logging.getLogger(__name__)
 
@@ -143,13 +142,13 @@ def load(data_dir: Path) -> Dataset:
         records = empty_records(data_dir)
     claims_path = data_dir / "claims.json"
     article = _guarded(problems, claims_path, lambda: claims_mod.load_article(claims_path), None)
-    claims_document = _guarded(problems, claims_path, lambda: claims_mod._read_json(claims_path), {})
+    claims_document = _guarded(problems, claims_path, lambda: read_json_object(claims_path), {})
     ledger = _guarded(problems, curated / "statement.json", lambda: statement.load(curated / "statement.json"), None)
     # The claims' verdicts in hindsight name changes of the ledger: checked against it when it could be read.
     claims = _guarded(problems, claims_path, lambda: claims_mod.with_groups_expanded(
         claims_mod.load_claims(claims_path, check_ledger=ledger is not None), layers,
         missing=_failed_layers(problems, data_dir)), empty_claims)
-    provenance = _guarded(problems, data_dir / "provenance.json", lambda: _read_json(data_dir / "provenance.json"),
+    provenance = _guarded(problems, data_dir / "provenance.json", lambda: _read_provenance(data_dir / "provenance.json"),
                           None)
     notes = _guarded(problems, data_dir / "SOURCES.md",
                      lambda: (data_dir / "SOURCES.md").read_text(encoding="utf-8"), None)
@@ -195,14 +194,9 @@ def _failed_layers(problems, data_dir: Path) -> set[str]:
             if any(name.endswith(f"layers/{layer_id}.geojson") for name in names)}
 
 
-def _read_json(path: Path):
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(path, "file is missing") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise DataFileError(path, f"not valid UTF-8 JSON ({exc})") from None
-    if not isinstance(value, dict) or not isinstance(value.get("sources"), dict):
+def _read_provenance(path: Path) -> dict:
+    value = read_json_object(path)
+    if not isinstance(value.get("sources"), dict):
         raise DataFileError(path, "needs an object with the data's 'sources'")
     return value
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -24,8 +23,8 @@ from geo import geojson, mapview, settlements, state
 from geo.catalog import KEY_DATES, LAYERS
 from geo.crs import WGS84
 from geo.errors import DataFileError
-from geo import paths
 from geo.paths import CLAIMS, PROVENANCE
+from geo.tables import read_json_object
 from geo.view import View
 
 TITLE = "Karabakh ceasefire map"
@@ -38,13 +37,7 @@ CURATED_LICENCE = ("The dated events, names and claims are compiled by the proje
 
 def data_licences(provenance_path=PROVENANCE) -> list[dict]:
     """Each base data source with its licence and how to credit it (data/provenance.json)."""
-    try:
-        provenance = json.loads(Path(provenance_path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(provenance_path, "file is missing") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise DataFileError(provenance_path, f"not valid UTF-8 JSON ({exc})") from None
-    return licences_from(provenance, provenance_path)
+    return licences_from(read_json_object(provenance_path), provenance_path)
 
 
 def licences_from(provenance: dict, provenance_path=PROVENANCE) -> list[dict]:
@@ -121,14 +114,6 @@ def standalone_runtime(layers: dict[str, gpd.GeoDataFrame], base: dict[str, gpd.
     return mapdata.runtime_script(mapdata.to_script(full))
 
 
-def _verdict_meanings(claims_path) -> tuple[dict, dict]:
-    try:
-        document = json.loads(claims_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataFileError(claims_path, f"cannot be read ({exc})") from None
-    return meanings_from(document)
-
-
 def standalone_html(runtime_script: str, view: View, selected, claims: pd.DataFrame, features,
                     sources: pd.DataFrame | None, article: dict | None = None, provenance_path=PROVENANCE,
                     claims_path=CLAIMS, canvas_above: int | None = None, licences=None, meanings=None) -> str:
@@ -144,7 +129,7 @@ def standalone_html(runtime_script: str, view: View, selected, claims: pd.DataFr
         published = mapview.day_words(dt.date.fromisoformat(article.get("date_published") or ""))
     except ValueError:
         published = article.get("date_published")
-    verdicts, hindsight = _verdict_meanings(claims_path) if meanings is None else meanings
+    verdicts, hindsight = meanings_from(read_json_object(claims_path)) if meanings is None else meanings
     shown = claims_mod.claims_on(claims, state.state_on(features, view.date, view.layers), view.date)
     records = claims_mod.to_records(claims)
     listed = []
@@ -172,8 +157,7 @@ def standalone_for_view(view: View, loaded) -> str:
     runtime = standalone_runtime(loaded.layers, loaded.base, loaded.claims, loaded.records, loaded.area_series)
     return standalone_html(runtime, view, [], loaded.claims, state.all_features(loaded.layers),
                            loaded.records.sources, loaded.article[1] if loaded.article else None,
-                           paths.PROVENANCE, paths.CLAIMS, licences=licences_from(loaded.provenance),
-                           meanings=meanings_from(loaded.claims_document))
+                           licences=licences_from(loaded.provenance), meanings=meanings_from(loaded.claims_document))
 
 
 def meanings_from(claims_document: dict) -> tuple[dict, dict]:

@@ -35,12 +35,8 @@ FIRST_DAY = TIMELINE_START
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
-def _shown(path: Path) -> Path:
-    return Path(path)  # DataFileError shows it relative to the project
-
-
 def _fail(path, where: str, problem: str):
-    raise DataFileError(_shown(path), f"{where}: {problem}")
+    raise DataFileError(path, f"{where}: {problem}")
 
 
 def _check_sources(path, where, sources):
@@ -67,9 +63,9 @@ def load(path: Path | str = STATEMENT) -> dict:
     try:
         ledger = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataFileError(_shown(path), "is missing; restore it from the repository") from None
+        raise DataFileError(path, "is missing; restore it from the repository") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(_shown(path), f"is not valid UTF-8 JSON ({exc})") from None
+        raise DataFileError(path, f"is not valid UTF-8 JSON ({exc})") from None
     if not isinstance(ledger, dict) or not isinstance(ledger.get("points"), list):
         _fail(path, "the file", "needs a list of points")
     statement = ledger.get("statement") or {}

@@ -23,6 +23,20 @@ def schema_path(path: Path) -> Path:
     return Path(path).with_suffix(".schema.json")
 
 
+def read_json_object(path: Path) -> dict:
+    """A data file holding one JSON object; DataFileError (missing, not JSON, not an object) otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(path, "file is missing")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, f"not valid JSON ({exc})") from None
+    if not isinstance(document, dict):
+        raise DataFileError(path, f"must hold a JSON object, not a {type(document).__name__}")
+    return document
+
+
 def load_schema(path: Path) -> dict:
     schema_file = schema_path(path)
     try:
