@@ -103,6 +103,16 @@ def status(ledger, number, day) -> str:
     (5, "2024-04-25", "done", "2024-04-26", "ended_early"),  # ... and closes
     (3, "2024-04-16", "partial", "2024-04-17", "ended_early"),  # the peacekeepers' withdrawal begins
     (1, "2023-09-18", "violated", "2023-09-19", "superseded"),  # the offensive of September 2023
+    (1, "2020-12-10", "in_force", "2020-12-11", "violated"),  # the Hadrut pocket, after the ceasefire
+    (1, "2023-12-31", "superseded", "2024-01-01", "moot"),  # the Karabakh Armenian institutions dissolved
+    (3, "2023-10-04", "in_force", "2023-10-05", "partial"),  # the posts on the former line removed
+    (4, "2020-11-30", "in_force", "2020-12-01", "done"),  # the Armenian army out of the districts
+    (4, "2023-09-19", "done", "2023-09-20", "superseded"),  # the Karabakh forces disarm under the 20 Sep terms
+    (6, "2023-09-23", "broken", "2023-09-24", "moot"),  # the corridor carries the exodus, then a border post
+    (7, "2022-07-18", "pending", "2022-07-19", "partial"),  # the first Azerbaijani families return (Aghali)
+    (8, "2020-12-13", "pending", "2020-12-14", "partial"),  # the first exchange of prisoners
+    (9, "2025-08-07", "pending", "2025-08-08", "superseded"),  # Washington: the route without the FSB
+    (9, "2025-10-20", "superseded", "2025-10-21", "partial"),  # Azerbaijan lifts the ban on transit to Armenia
 ])
 def test_the_points_change_on_the_days_the_sources_give(ledger, number, day_before, before, day_after, after):
     assert (status(ledger, number, day_before), status(ledger, number, day_after)) == (before, after)
