@@ -303,6 +303,25 @@ def claim_map_view(view: view_mod.View, claim_id: str) -> view_mod.View:
     return view_mod.claim_view(view, data["claims_by_id"].loc[claim_id], data["layers"])
 
 
+def ledger_point(number: int) -> dict:
+    """A point of the statement, as the ledger has it; raises the DataFileError that left the ledger out."""
+    return ledger()["points"][number - 1]  # the ledger's points are 1 to 9 in order (geo.statement checks)
+
+
+def point_map_view(view: view_mod.View, number: int) -> view_mod.View:
+    """The map's view of a point of the statement, on the view's day (geo.view.point_view)."""
+    return view_mod.point_view(view, ledger_point(number), load()["layers"])
+
+
+def point_features(number: int) -> list[str]:
+    """The features a point of the statement names, shown selected on the map; none when the ledger is broken
+    (the page says so where the points are listed)."""
+    try:
+        return view_mod.point_features(ledger_point(number), load()["layers"])
+    except GeoError:
+        return []
+
+
 def claim_type_meanings() -> dict:
     return load()["dataset"].claims_document.get("claim_types", {})
 

@@ -7,26 +7,23 @@ reads the link's `date` itself, with a notice of its own when it cannot be used,
 from __future__ import annotations
 
 import datetime as dt
-import math
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from geo import statement as statement_mod, view as view_mod
-from geo.catalog import LAYER_IDS, LAYERS
 from geo.errors import GeoError, InvalidInput
 from app_pages import common
-from app_pages.ledger_panel import status_badge
+from app_pages.ledger_panel import point_heading, status_badge
 
 try:
     ledger = common.ledger()
 except GeoError as exc:
     st.error(f"The statement's ledger could not be loaded: {common.md_escape(exc)}")
     st.stop()
-data = common.load_or_stop()
+common.load_or_stop()  # the points' map links are fitted on the layers
 current = common.view_from_link()
 first_day, last_day = statement_mod.FIRST_DAY, statement_mod.last_day(ledger)
-layer_of_feature = dict(zip(data["features"].id, data["features"].layer))
 
 
 def day_from_link(text) -> tuple[dt.date, str | None]:
@@ -105,45 +102,17 @@ st.caption(f"{common.md_escape(ledger['statement'].get('title', ''))}, signed on
            + "; ".join(source_link(s) for s in ledger["statement"]["sources"]))
 
 
-def point_layers(features) -> tuple[str, ...]:
-    """The map layers of a point's features: a layer id is its own layer; a feature id is found in the map's data."""
-    wanted = {f if f in LAYER_IDS else layer_of_feature.get(f) for f in features}
-    return tuple(layer_id for layer_id in LAYER_IDS if layer_id in wanted)
-
-
-def point_bounds(features):
-    """What the map fits to: the named features, and each named layer of which no feature is named."""
-    frames = data["features"]
-    named = frames[frames.id.isin(features)]
-    whole = [f for f in features if f in LAYER_IDS and f not in set(named.layer)]
-    chosen = [b for b in [named.total_bounds] + [frames[frames.layer == l].total_bounds for l in whole]
-              if len(b) == 4 and all(math.isfinite(v) for v in b)]  # an empty frame's bounds are NaN
-    if not chosen:
-        return None
-    return (min(b[0] for b in chosen), min(b[1] for b in chosen), max(b[2] for b in chosen), max(b[3] for b in chosen))
-
-
-def map_link(point: dict) -> str | None:
-    """The map page (the app's root) at the day, with the point's layers switched on beside the reader's and
-    the map fitted to its features."""
-    layers = point_layers(point["features"])
-    if not layers:
-        return None
-    chosen = current.replace(date=day, claim=None, place=None,
-                             layers=tuple(l.id for l in LAYERS if l.id in current.layers or l.id in layers))
-    bounds = point_bounds(point["features"])
-    if bounds:
-        lat, lon, zoom = view_mod.fit(bounds, *view_mod.MAP_AREA_PX)
-        chosen = chosen.replace(lat=lat, lon=lon, zoom=zoom)
-    return f"./?{urlencode(view_mod.to_query(chosen))}"
+def open_on_map(number: int) -> None:
+    """The map, in this tab, at the day with the point selected: its layers switched on beside the reader's,
+    its features marked and the map fitted to them."""
+    view = common.point_map_view(current.replace(date=day), number)
+    common.change_view(view)
+    st.switch_page("app_pages/map.py", query_params=view_mod.to_query(view))
 
 
 for point, whole in zip(on["points"], ledger["points"]):
     with st.container(border=True, key=f"point_{point['number']}"):
-        heading = f"**{point['number']}\\. {common.md_escape(point['title'])}** {status_badge(point['status'])}"
-        if point["by"]:
-            heading += f" :gray[per {common.md_escape(point['by'])}{'; disputed' if point['disputed'] else ''}]"
-        st.markdown(heading)
+        st.markdown(point_heading(point))
         if point["text"]:
             st.markdown(common.md_escape(point["text"]))
         if point["changes"]:
@@ -158,8 +127,10 @@ for point, whole in zip(on["points"], ledger["points"]):
             with st.expander(f"Still to come after {day:%d %b %Y}: {len(later)} change{'s' if len(later) > 1 else ''}"):
                 for change in later:
                     st.caption(change_line(change))
-        link = map_link(point)
-        if link:
-            st.markdown(f"[Show on the map on {day:%d %b %Y}]({link})")
+        if point["features"]:
+            if st.button(f"Show point {point['number']} on the map", key=f"map_point_{point['number']}",
+                         icon=":material/map:", help=f"Opens the map in this tab on {day:%d %b %Y}, with the "
+                                                     "point's places and lines marked"):
+                open_on_map(point["number"])
         else:
             st.caption("Nothing on the map: the point concerns no place the map draws.")

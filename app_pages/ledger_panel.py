@@ -22,16 +22,39 @@ def status_badge(status: str) -> str:
     return f":{STATUS_COLOURS.get(status, 'gray')}-badge[{common.md_escape(statement.STATUSES[status])}]"
 
 
-def ledger_panel(day: dt.date) -> None:
-    """Each point's number, title and status on `day`, and a link to the ledger page at that day.
-    Raises DataFileError (naming the file and the problem) when the ledger cannot be loaded."""
+def point_heading(point: dict) -> str:
+    """A point on a day (a point of geo.statement.ledger_on): its number, title and status with who says so."""
+    line = f"**{point['number']}\\. {common.md_escape(point['title'])}** {status_badge(point['status'])}"
+    if point["by"]:
+        line += f" :gray[per {common.md_escape(point['by'])}{'; disputed' if point['disputed'] else ''}]"
+    return line
+
+
+def point_line(point: dict, day: dt.date) -> str:
+    """A point's heading on `day`, then the change that set its status, with its sources."""
+    line = point_heading(point)
+    if not point["changes"]:
+        return line + f"  \n:gray[Not yet agreed on {day:%d %b %Y}.]"
+    latest = point["changes"][-1]
+    since = dt.date.fromisoformat(latest["date"])
+    shown = f"{since:%B %Y}" if latest.get("date_precision") == "month" else f"{since:%d %b %Y}"
+    sources = ", ".join(common.md_link(s["outlet"], s["url"]) for s in latest["sources"])
+    return (line + f"  \n:gray[Since {shown}:] {common.md_escape(latest.get('event') or '')}"
+            + (f" :gray[Sources:] {sources}" if sources else ""))
+
+
+def ledger_panel(day: dt.date, shown: int | None = None, on_show=None) -> None:
+    """Each point on `day`: its status, the change that set it and its sources, and a button that shows the
+    map features it concerns (`on_show(number)`; `shown` is the point the map shows). A link goes to the
+    ledger page at that day. Raises DataFileError (naming the file and the problem) when the ledger cannot
+    be loaded."""
     on = statement.ledger_on(common.ledger(), day)
-    lines = []
     for point in on["points"]:
-        line = f"{point['number']}. {common.md_escape(point['title'])} {status_badge(point['status'])}"
-        if point["disputed"]:
-            line += f" :gray[disputed; per {common.md_escape(point['by'])}]"
-        lines.append(line)
-    st.markdown("\n".join(lines))
-    st.page_link("app_pages/ledger.py", label=f"The ledger on {day:%d %b %Y}: what changed each point, and sources",
+        words, action = st.columns([2.5, 1.2], vertical_alignment="center")
+        words.markdown(point_line(point, day))
+        if point["features"] and on_show is not None:
+            action.button(f"Show point {point['number']} on the map", key=f"show_point_{point['number']}",
+                          on_click=on_show, args=(point["number"],), disabled=point["number"] == shown,
+                          help="Its places and lines marked on the map, on this day")
+    st.page_link("app_pages/ledger.py", label=f"The ledger on {day:%d %b %Y}: every change of each point, and sources",
                  icon=":material/gavel:", query_params={"date": day.isoformat()})

@@ -4,12 +4,12 @@ import datetime as dt
 import streamlit as st
 
 from geo import claims as claims_mod
-from geo import exports, state, viewsync
+from geo import exports, state, statement, viewsync
 from geo import view as view_mod
 from geo.catalog import KEY_DATES, LAYERS, TIMELINE_END, TIMELINE_START
 from geo.errors import GeoError
 from app_pages import common, map_component
-from app_pages.ledger_panel import ledger_panel
+from app_pages.ledger_panel import ledger_panel, point_line
 
 VERDICT_BADGES, HINDSIGHT_BADGES = common.VERDICT_BADGES, common.HINDSIGHT_BADGES  # shared with the Claims page
 MAP_HEIGHT = 620
@@ -82,12 +82,26 @@ def on_clear_place():
     common.change_view(common.view_from_link().replace(place=None))
 
 
+def on_select_point(number):
+    before = common.view_from_link()
+    chosen = common.point_map_view(before, number)
+    if chosen.layers != before.layers:  # the sidebar's toggles live outside the fragment
+        st.session_state.full_rerun = True
+    common.change_view(chosen)
+
+
+def on_clear_point():
+    common.change_view(common.view_from_link().replace(point=None))
+
+
 def selected_features(view) -> list[str]:
     if view.claim:
         return list(data["claims_by_id"].loc[view.claim, "features"])
     if view.place:
         cell = f"captured_{view.place}"
         return [view.place, *([cell] if cell in data["captured_ids"] else [])]
+    if view.point:
+        return common.point_features(view.point)
     return []
 
 
@@ -100,6 +114,20 @@ def selected_place(view):
                     f"On {view.date:%d %b %Y}: {common.md_escape(change['status'])}")
         st.caption("Sources: " + common.source_links(change.get("sources") or []))
         st.button("Clear selection", key="clear_place", on_click=on_clear_place)
+
+
+def selected_point(view):
+    """The point of the statement shown on the map, with its status that day and a way back."""
+    try:
+        point = statement.ledger_on(common.ledger(), view.date)["points"][view.point - 1]
+    except GeoError as exc:
+        st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
+        return
+    with st.container(border=True, key="selected_point"):
+        st.markdown(point_line(point, view.date))
+        st.page_link("app_pages/ledger.py", label=f"The ledger on {view.date:%d %b %Y}", icon=":material/gavel:",
+                     query_params={"date": view.date.isoformat()})
+        st.button("Clear selection", key="clear_point", on_click=on_clear_point)
 
 
 # A step of the timeline, a claim chosen or the map moved reruns only this part of the page.
@@ -142,7 +170,7 @@ def timeline_map_and_claims():
             day_table(view, day_state)
         with st.expander(f"The statement's nine points on {view.date:%d %b %Y}"):
             try:
-                ledger_panel(view.date)
+                ledger_panel(view.date, shown=view.point, on_show=on_select_point)
             except GeoError as exc:  # a broken ledger file costs the panel, not the map
                 st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
     with claims_column:
@@ -204,6 +232,8 @@ def claims_panel(view, day_state):
     relevant = claims_mod.claims_on(claims, day_state, view.date)
     if view.place:
         selected_place(view)
+    if view.point and not (view.claim or view.place):  # a claim or place chosen since is what the map marks
+        selected_point(view)
     st.markdown(f"**The article's claims ({len(relevant)} of {len(claims)} bear on this day)**")
 
     def verdicts(claim) -> str:
@@ -279,15 +309,24 @@ def about_the_article():
 
 def opening_view():
     """A link with a claim and no centre (the Claims page's links) fits the map to the claim, at the link's
-    date when it has one."""
+    date when it has one; one with a point of the statement and no centre, to the point's features."""
     if "synced" in st.session_state:
         return
     opened = common.view_from_link()
-    if opened.claim and "lat" not in st.query_params:
+    if "lat" in st.query_params:
+        return
+    if opened.claim:
         fitted = claim_view(opened, opened.claim)
         if "date" in st.query_params:
             fitted = fitted.replace(date=opened.date)
-        common.set_synced(viewsync.Synced(view=fitted))  # still the view the link opened
+    elif opened.point and not opened.place:
+        try:
+            fitted = common.point_map_view(opened, opened.point)
+        except GeoError:
+            return  # the panel under the map says the ledger could not be read
+    else:
+        return
+    common.set_synced(viewsync.Synced(view=fitted))  # still the view the link opened
 
 
 # The page's first run draws the title, the day and the map only. The claims, the exports and the sidebar's

@@ -38,7 +38,8 @@ COORD_DECIMALS = 4  # about 10 m: finer than any view needs, short links
 # time bar (app_pages/map.py MAP_HEIGHT).
 MAP_AREA_PX = (520, 500)
 # The parameters of a view's link, in the order the link writes them (static/kcm/map-component.js FIELDS).
-PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang")
+PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "point", "lang")
+STATEMENT_POINTS = range(1, 10)  # the ceasefire statement's nine points (geo.statement checks the ledger has them)
 # Streamlit's own: they say how the page is framed, so they stay in the address and are not the view's.
 FRAME_PARAMETERS = ("embed", "embed_options")
 
@@ -54,6 +55,7 @@ class View:
     base: str = "none"
     place: str | None = None  # a settlement found by the search box, shown selected
     lang: str = "en"  # the language of the place names on the map (LANGUAGES)
+    point: int | None = None  # a point of the statement (geo.statement), its features shown selected
 
     def replace(self, **changes) -> "View":
         return dataclasses.replace(self, **changes)
@@ -77,6 +79,8 @@ def to_query(view: View) -> dict[str, str]:
         params["claim"] = view.claim
     if view.place:
         params["place"] = view.place
+    if view.point:
+        params["point"] = str(view.point)
     return params
 
 
@@ -160,6 +164,16 @@ def parse_query(params: Mapping, claim_ids=None, place_ids=None) -> tuple[View, 
     take("claim", one_of(claim_ids, "claim"), "no selected claim")
     take("place", one_of(place_ids, "place on the map"), "no selected place")
 
+    def point(text):
+        text = text.strip()
+        if not text:
+            return None
+        if not text.isascii() or not text.isdigit() or int(text) not in STATEMENT_POINTS:
+            raise InvalidInput(f"{text[:20]!r} is not a point of the statement (1 to {STATEMENT_POINTS[-1]})")
+        return int(text)
+
+    take("point", point, "no selected point")
+
     def base(text):
         if text not in BASE_MAPS:
             raise InvalidInput(f"{text!r} is not a base map; use one of {', '.join(BASE_MAPS)}")
@@ -212,14 +226,40 @@ def claim_view(view: View, claim, layers: Mapping) -> View:
     any; otherwise the view keeps its centre. A row taken by id from a frame indexed by id has it as its name."""
     claim_id = getattr(claim, "id", None) or claim.name
     layers_on = tuple(layer.id for layer in LAYERS if layer.id in view.layers or layer.id in claim.layers)
-    chosen = view.replace(claim=claim_id, place=None, date=parse_date(claim.map_date), layers=layers_on)
-    bounds = [found.total_bounds for found in (frame[frame.id.isin(claim.features)] for frame in layers.values())
-              if len(found)]
+    chosen = view.replace(claim=claim_id, place=None, point=None, date=parse_date(claim.map_date), layers=layers_on)
+    return _fitted(chosen, [frame[frame.id.isin(claim.features)] for frame in layers.values()])
+
+
+def point_view(view: View, point: Mapping, layers: Mapping) -> View:
+    """The view that shows a point of the statement (geo.statement's point, whose `features` name map layers
+    and features by id) on the view's day: its layers switched on beside the view's, nothing else selected,
+    the map fitted to the features it names, and to the whole of each layer it names none of."""
+    names = set(point["features"])
+    wanted, fitted_to = names & set(LAYER_IDS), []
+    for layer_id, frame in layers.items():
+        named = frame[frame.id.isin(names)]
+        if len(named) or layer_id in names:
+            wanted.add(layer_id)
+            fitted_to.append(named if len(named) else frame)
+    layers_on = tuple(layer.id for layer in LAYERS if layer.id in view.layers or layer.id in wanted)
+    return _fitted(view.replace(point=point["number"], claim=None, place=None, layers=layers_on), fitted_to)
+
+
+def point_features(point: Mapping, layers: Mapping) -> list[str]:
+    """The features a point of the statement names by id (not the layers it names whole): shown selected."""
+    return [fid for frame in layers.values() for fid in frame.id[frame.id.isin(point["features"])]]
+
+
+def _fitted(view: View, frames) -> View:
+    """The view centred and zoomed on the frames' features, or unchanged when they have none."""
+    bounds = [frame.total_bounds for frame in frames if len(frame)]
+    bounds = [b for b in bounds if all(math.isfinite(v) for v in b)]  # an empty geometry's bounds are NaN
     if not bounds:
-        return chosen
+        return view
     lat, lon, zoom = fit((min(b[0] for b in bounds), min(b[1] for b in bounds),
                           max(b[2] for b in bounds), max(b[3] for b in bounds)), *MAP_AREA_PX)
-    return chosen.replace(lat=lat, lon=lon, zoom=zoom)
+    return view.replace(lat=lat, lon=lon, zoom=zoom)
 
 
-__all__ = ["View", "DEFAULT", "BASE_MAPS", "LANGUAGES", "to_query", "from_query", "parse_query", "fit", "claim_view", "LAYER_IDS"]
+__all__ = ["View", "DEFAULT", "BASE_MAPS", "LANGUAGES", "to_query", "from_query", "parse_query", "fit", "claim_view", "point_view", "point_features",
+           "LAYER_IDS"]

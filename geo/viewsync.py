@@ -19,9 +19,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Collection, Mapping
 
-from geo.view import DEFAULT, View, parse_query, to_query
+from geo.view import DEFAULT, PARAMETERS, View, parse_query, to_query  # the map reports the parameters its address holds
 
-PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang")
 MAX_VALUE_CHARS = 2_000  # a report's value beyond this is not a view anyone made on the map
 
 

@@ -64,7 +64,7 @@ def test_the_map_page_says_which_article_it_is_about_and_what_its_verdicts_mean(
     # Each claim's button says which claim it is for (a screen reader reads fifteen of them in a row).
     shows = [b for b in at.button if (b.key or "").startswith("show_")]
     assert shows and len({b.label for b in shows}) == len(shows)
-    assert all(b.label == f"Show {b.key.removeprefix('show_')} on the map" for b in shows)
+    assert all(b.label == f"Show {b.key.removeprefix('show_').replace('_', ' ')} on the map" for b in shows)  # c05, point 6
 
 
 def table_with(at, column):

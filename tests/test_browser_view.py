@@ -600,3 +600,47 @@ def test_a_link_to_a_web_base_map_offline_says_why_the_map_is_plain(chromium, ba
                            "p => p.getAttribute('fill-opacity') === '1')", timeout=STEP_MS)
     assert blocked and all("basemaps.cartocdn.com" in url for url in blocked) and errors == []
     ctx.close()
+
+
+SELECTED = "(id) => (document.querySelector('.leaflet-container').getAttribute('data-kcm-selected') || '').split(',').includes(id)"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_point_of_the_statement_shown_from_the_panel_is_marked_on_the_map(context, base_url, viewport):
+    page = open_page(context(viewport), base_url + "/?date=2022-09-01")
+    wait_agree(page, "2022-09-01")
+    before, centre = page.evaluate("history.length"), map_centre(page)
+    page.get_by_text("The statement's nine points on 01 Sep 2022").click()
+    button = page.locator(".st-key-show_point_6").get_by_role("button", name="Show point 6 on the map")
+    button.wait_for(timeout=STEP_MS)
+    button.click()
+    # The corridor's point: the new road, its corridor and the bridge marked, on the reader's day.
+    for feature in ("lachin_corridor_2022", "lachin_road_2022", "hakari_bridge"):
+        page.wait_for_function(SELECTED, arg=feature, timeout=STEP_MS)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('point') === '6'", timeout=STEP_MS)
+    wait_agree(page, "2022-09-01")
+    assert map_centre(page) != centre and page.evaluate("history.length") == before + 1
+    box = page.locator(".st-key-selected_point")
+    box.wait_for(timeout=STEP_MS)
+    assert "6. Kalbajar and Lachin handed over; Lachin corridor" in box.inner_text()
+    # The map came into view (on a phone the panel is far below it).
+    assert page.evaluate("() => { const r = document.querySelector('.leaflet-container').getBoundingClientRect();"
+                         " return r.top < innerHeight && r.bottom > 0; }")
+    box.get_by_role("button", name="Clear selection").click()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('point')", timeout=STEP_MS)
+    page.wait_for_function("() => document.querySelector('.leaflet-container').getAttribute('data-kcm-selected') === ''",
+                           timeout=STEP_MS)
+
+
+def test_a_point_s_button_on_the_ledger_page_opens_the_map_in_the_same_tab_with_it_marked(context, base_url):
+    ctx = context()
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: ctx.kcm_errors.append(str(e)))
+    page.goto(base_url + "/ledger?date=2023-01-05")
+    page.locator(".st-key-point_5").get_by_role("button", name="Show point 5 on the map").click()
+    page.locator(".leaflet-container[data-kcm-date]").wait_for(state="attached", timeout=FIRST_LOAD_MS)
+    wait_agree(page, "2023-01-05")
+    page.wait_for_function(SELECTED, arg="monitoring_centre_agdam", timeout=STEP_MS)
+    assert query(page)["point"] == "5" and "sites" in query(page)["layers"].split(",")
+    assert urlsplit(page.url).path == "/" and len(ctx.pages) == 1
+    assert "5. Peacekeeping centre to monitor the ceasefire" in page.locator(".st-key-selected_point").inner_text()

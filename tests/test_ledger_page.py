@@ -2,7 +2,6 @@
 import datetime as dt
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -10,7 +9,7 @@ from geo.catalog import TIMELINE_END, TIMELINE_START
 from streamlit.testing.v1 import AppTest
 
 from data_support import data_copy, point_paths_at
-from test_app import APP, map_painted
+from test_app import APP, map_data, map_painted
 
 BADGE = re.compile(r":(\w+)-badge\[([^\]]*)\]")
 
@@ -41,60 +40,29 @@ def status(at, number) -> str:
     return BADGE.search(heading(at, number)).group(2)
 
 
-def map_links(at) -> list[dict]:
-    """The "Show on the map" links, as their query parameters."""
-    links = []
-    for body in (m.value for m in at.markdown if m.value.startswith("[Show on the map")):
-        url = re.fullmatch(r"\[[^\]]*\]\((\./\?[^)]*)\)", body).group(1)
-        links.append({k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()})
-    return links
-
-
-def test_before_the_statement_every_point_is_not_yet_agreed():
-    at = run_ledger(date="2020-11-01")
-    assert [status(at, n) for n in range(1, 10)] == ["not yet agreed"] * 9
-    assert at.date_input(key="ledger_day").value == dt.date(2020, 11, 1)
-    assert not at.warning
-    # The later changes wait in each point's expander; none is shown as happened yet.
-    assert all("changes" in e.label for e in at.expander if e.label.startswith("Still to come"))
-    assert len([e for e in at.expander if e.label.startswith("Still to come after 01 Nov 2020")]) == 9
-
-
-def test_after_the_handovers_aghdam_is_done_and_kalbajar_was_done_late():
-    at = run_ledger(date="2020-12-05")
-    assert status(at, 2) == "done" and status(at, 6) == "done"
-    point_6 = [b for b in bodies(at) if b.startswith("**25 Nov 2020** :green-badge[done late]")]
-    assert len(point_6) == 1 and "Per news reports \\(JAMnews\\)" in point_6[0]
-    assert "](https://jam-news.net/" in point_6[0]  # its sources, as links
-    to_come = [c.value for e in at.expander if e.label.startswith("Still to come") for c in e.caption]
-    assert any(c.startswith("**12 Dec 2022** :red-badge[broken]") for c in to_come)  # the blockade, greyed
-
-
-@pytest.mark.parametrize(("day", "number", "expected"), [
-    ("2023-01-15", 6, "broken"),  # the corridor's blockade
-    ("2024-07-01", 3, "ended early"),  # the peacekeepers have left
-    ("2023-09-19", 1, "superseded"),
-])
-def test_points_on_later_days_take_their_later_status(day, number, expected):
-    at = run_ledger(date=day)
-    assert status(at, number) == expected
-    assert not at.warning, "the ledger's days run past the map's timeline: no notice"
-    assert at.query_params["date"] == day
-
-
 def test_a_disputed_status_says_per_whom():
     assert ":gray[per Armenia and Karabakh Armenian authorities; disputed]" in heading(run_ledger(date="2023-01-15"), 6)
 
 
-def test_the_map_links_open_the_map_at_the_day_with_the_points_layers():
+def test_a_points_button_opens_the_map_in_this_tab_at_the_day_with_the_point_marked():
     at = run_ledger(date="2020-12-05", layers="captured")
-    links = map_links(at)
-    assert len(links) == 8  # point 8 (prisoners) concerns no place on the map
-    assert all(link["date"] == "2020-12-05" for link in links)
-    point_6 = links[5]
-    assert set(point_6["layers"].split(",")) == {"captured", "ceded", "lachin_corridor", "transport_links", "sites"}  # the reader's and its own
-    assert set(links[1]["layers"].split(",")) == {"captured", "ceded"}  # Aghdam: ceded_agdam is a ceded feature
-    assert links[1]["zoom"] != "9" and "claim" not in links[1]  # fitted to Aghdam
+    shown = [b.key for b in at.button if (b.key or "").startswith("map_point_")]
+    assert shown == [f"map_point_{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9)]  # point 8 (prisoners): nothing on the map
+    at.button(key="map_point_2").click().run()
+    assert not at.exception and len(at.get("bidi_component")) == 1  # the map page
+    told = map_data(at)
+    assert (told["view"]["point"], told["view"]["date"]) == ("2", "2020-12-05")
+    assert set(told["view"]["layers"].split(",")) == {"captured", "ceded"}  # the reader's and its own
+    assert told["view"]["zoom"] != "9" and "claim" not in told["view"]  # fitted to Aghdam
+    assert told["selected"] == ["ceded_agdam"]
+    assert at.query_params["point"] == "2" and at.query_params["date"] == "2020-12-05"
+
+
+def test_the_corridors_button_switches_on_its_layers_beside_the_readers():
+    at = run_ledger(date="2020-12-05", layers="captured")
+    at.button(key="map_point_6").click().run()
+    assert set(map_data(at)["view"]["layers"].split(",")) == {"captured", "ceded", "lachin_corridor",
+                                                                "transport_links", "sites"}
 
 
 @pytest.mark.parametrize("bad", ["2020-13-45", "2031-01-01", "<script>alert(1)</script>", "[x](javascript:1)"])
@@ -169,12 +137,58 @@ def test_the_map_shows_the_nine_points_on_its_day_after_it_has_painted():
     map_painted(at)
     panel = ledger_expander(at)
     assert panel.label == "The statement's nine points on 20 Nov 2020"
-    lines = panel.markdown[0].value.split("\n")
-    assert len(lines) == 9 and lines[1].startswith("2. Aghdam") and ":green-badge[done]" in lines[1]
-    assert ":violet-badge[pending]" in lines[5]  # Kalbajar: due on 15 Nov, handed over on 25 Nov
+    points = [m.value for m in panel.markdown if m.value.startswith("**")]
+    assert [p[2] for p in points] == list("123456789")
+    assert points[1].startswith("**2\\. Aghdam") and ":green-badge[done]" in points[1]
+    # Each point says the change that set its status that day, with the change's sources.
+    assert ":gray[Since 20 Nov 2020:] " in points[1] and "(https://artsakhinfo.am/" in points[1]
+    assert ":violet-badge[pending]" in points[5]  # Kalbajar: due on 15 Nov, handed over on 25 Nov
+    # A button per point that concerns something the map draws: all but point 8 (the prisoners).
+    assert [b.key for b in panel.button] == [f"show_point_{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9)]
     page_links = panel.get("page_link")
     assert len(page_links) == 1 and "20 Nov 2020" in page_links[0].proto.label
     assert (page_links[0].proto.page, page_links[0].proto.query_string) == ("ledger", "date=2020-11-20")
+
+
+def test_a_point_shown_from_the_panel_selects_its_features_on_its_day():
+    at = run_map(date="2020-12-05", layers="places")
+    at.button(key="show_point_5").click().run()
+    told = map_data(at)
+    assert told["view"]["point"] == "5" and told["view"]["date"] == "2020-12-05"  # the day stays the reader's
+    assert set(told["view"]["layers"].split(",")) == {"places", "ceded", "sites"}  # the reader's and its own
+    assert told["selected"] == ["ceded_agdam", "monitoring_centre_agdam"]
+    assert told["view"]["zoom"] != "9" and 39.9 < float(told["view"]["lat"]) < 40.2  # fitted to Aghdam
+    assert at.checkbox(key="layer_ceded").value  # the sidebar follows
+    box = at.get("flex_container")  # the chosen point above the claims, with its status that day
+    shown = [m.value for m in at.markdown if m.value.startswith("**5\\. ")]
+    assert len(shown) == 2 and ":violet-badge[pending]" in shown[0]  # the box and the panel: not yet open
+    assert box is not None and at.button(key="show_point_5").disabled
+    at.button(key="clear_point").click().run()
+    assert "point" not in map_data(at)["view"] and map_data(at)["selected"] == []
+
+
+def test_a_claim_chosen_after_a_point_replaces_it():
+    at = run_map(date="2020-11-24")
+    at.button(key="show_point_6").click().run()
+    assert map_data(at)["view"]["point"] == "6"
+    at.button(key="show_c16").click().run()
+    told = map_data(at)
+    assert told["view"]["claim"] == "c16" and "point" not in told["view"]
+
+
+def test_a_link_with_a_point_and_no_centre_opens_fitted_to_it():
+    told = map_data(run_map(date="2022-09-01", point="6"))
+    assert told["view"]["point"] == "6" and told["view"]["date"] == "2022-09-01"
+    assert {"lachin_corridor_2022", "lachin_road_2022", "hakari_bridge", "ceded_lachin"} <= set(told["selected"])
+    assert {"ceded", "lachin_corridor", "transport_links", "sites"} <= set(told["view"]["layers"].split(","))
+
+
+@pytest.mark.parametrize("bad", ["10", "0", "two", "<b>1</b>"])
+def test_a_bad_point_in_the_link_gives_a_notice_and_no_selection(bad):
+    at = run_map(date="2020-11-24", point=bad)
+    assert any(w.value.startswith("Link parameter \\`point\\`: ") and "a point of the statement \\(1 to 9\\)" in w.value
+               for w in at.warning)
+    assert "point" not in map_data(at)["view"] and map_data(at)["selected"] == []
 
 
 def test_a_broken_ledger_file_costs_the_panel_not_the_map(tmp_path, monkeypatch):

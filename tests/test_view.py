@@ -24,6 +24,7 @@ views = st.builds(
     lon=rounded(LON_MIN, LON_MAX),
     zoom=st.integers(view_mod.MIN_ZOOM, view_mod.MAX_ZOOM),
     claim=st.none() | st.sampled_from(sorted(CLAIM_IDS)),
+    point=st.none() | st.integers(1, 9),
     base=st.sampled_from(sorted(view_mod.BASE_MAPS)),
     lang=st.sampled_from(sorted(view_mod.LANGUAGES)),
 )
@@ -107,7 +108,40 @@ def test_a_claim_s_view_has_its_day_and_layers_and_fits_its_features():
                                                           view_mod.DEFAULT.zoom)
 
 
-MAP_PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "claim", "base", "lang", "place")
+def test_a_point_s_view_keeps_its_day_switches_its_layers_on_and_fits_what_it_names():
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+
+    layers = {"ceded": gpd.GeoDataFrame({"id": ["ceded_a", "ceded_b"]}, geometry=[box(46.5, 39.5, 46.8, 39.85),
+                                                                             box(45.0, 39.0, 45.1, 39.1)], crs=4326),
+              "sites": gpd.GeoDataFrame({"id": ["centre"]}, geometry=[Point(46.9, 40.0)], crs=4326),
+              "places": gpd.GeoDataFrame({"id": ["town"]}, geometry=[Point(47.5, 41.0)], crs=4326)}
+    before = view_mod.DEFAULT.replace(date=dt.date(2022, 3, 1), layers=("places",), claim="c07")
+    # A feature named by id: its layer switched on, the map fitted to it and nothing else of its layer.
+    shown = view_mod.point_view(before, {"number": 5, "features": ["ceded_a", "centre"]}, layers)
+    assert (shown.point, shown.claim, shown.place, shown.date) == (5, None, None, dt.date(2022, 3, 1))
+    assert set(shown.layers) == {"places", "ceded", "sites"}
+    assert (shown.lat, shown.lon, shown.zoom) == view_mod.fit((46.5, 39.5, 46.9, 40.0), *view_mod.MAP_AREA_PX)
+    assert view_mod.point_features({"features": ["ceded_a", "centre", "sites"]}, layers) == ["ceded_a", "centre"]
+    # A layer named whole, with none of its features named: switched on and fitted to the whole layer.
+    whole = view_mod.point_view(before, {"number": 2, "features": ["ceded"]}, layers)
+    assert (whole.lat, whole.lon, whole.zoom) == view_mod.fit((45.0, 39.0, 46.8, 39.85), *view_mod.MAP_AREA_PX)
+    assert view_mod.point_features({"features": ["ceded"]}, layers) == []  # a whole layer is not marked
+    # A point about nothing on the map keeps the view's centre.
+    kept = view_mod.point_view(before, {"number": 8, "features": []}, layers)
+    assert (kept.point, kept.lat, kept.lon, kept.zoom) == (8, before.lat, before.lon, before.zoom)
+
+
+def test_a_point_in_a_link_is_one_of_the_nine():
+    assert view_mod.from_query({"point": "6"})[0].point == 6
+    assert view_mod.to_query(view_mod.DEFAULT.replace(point=6))["point"] == "6"
+    assert "point" not in view_mod.to_query(view_mod.DEFAULT)
+    for bad in ("10", "0", "-1", "6.0", "٦", "six"):
+        view, notices = view_mod.from_query({"point": bad})
+        assert view.point is None and notices and "`point`" in notices[0], bad
+
+
+MAP_PARAMETERS = ("date", "layers", "lat", "lon", "zoom", "claim", "base", "lang", "place", "point")
 
 
 @settings(max_examples=400, deadline=None)
@@ -136,8 +170,8 @@ def test_the_decoder_never_raises_and_reports_every_parameter_it_drops(params):
             given = params[key].strip()
             if key in ("base", "lang", "claim", "place"):
                 assert getattr(view, field) == (given or None if key in ("claim", "place") else given), key
-            elif key == "zoom":
-                assert view.zoom == int(given)
+            elif key in ("zoom", "point"):
+                assert getattr(view, key) == (int(given) if given else None), key
             elif key == "date":
                 assert view.date.isoformat() == given
     if {"lat", "lon"} & set(params) and "lat" not in refused:  # a centre is both, or neither

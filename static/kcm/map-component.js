@@ -23,7 +23,7 @@
 (function () {
   "use strict";
 
-  var FIELDS = ["date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "lang"];
+  var FIELDS = ["date", "layers", "lat", "lon", "zoom", "base", "claim", "place", "point", "lang"];
   var SEND_EVERY_MS = 200;  // at most one report per this: a drag across the time bar costs a few reruns
   // A report not acknowledged by then is sent again, and again after twice as long each time, up to
   // RESEND_MAX_MS. A report is lost only when the connection drops, which is rare; a busy server is common,
@@ -131,10 +131,13 @@
     this.selected = caughtUp || serverChanged ? (data.selected || []) : this.selected;
     if (caughtUp) { this.changed = {}; this.ack = Number(data.ack); this.attempt = 0; }
     this.rev = Math.max(this.rev, Number(data.rev));
-    var newClaim = serverChanged && this.shownOnce && next.claim && next.claim !== this.shownClaim;
+    // A claim or a point of the statement chosen beside or below the map brings the map into view.
+    var newSelection = serverChanged && this.shownOnce && ((next.claim && next.claim !== this.shownClaim) ||
+                                                          (next.point && next.point !== this.shownPoint));
     this.show(move);
     this.shownClaim = next.claim;
-    if (newClaim) this.bringIntoView();
+    this.shownPoint = next.point;
+    if (newSelection) this.bringIntoView();
     if (!caughtUp) this.send();  // the server changed the view meanwhile: tell it again what the reader did
     if (serverChanged) this.writeAddress(Boolean(data.push) && this.shownOnce, true);
     else if (!this.shownOnce) this.writeAddress(false, true);
@@ -176,7 +179,7 @@
       asLink[key] = value;
     });
     this.record(asLink, false);
-    if (fields.place !== undefined || fields.claim !== undefined) this.selected = this.controller.state.selected;
+    if (fields.place !== undefined || fields.claim !== undefined || fields.point !== undefined) this.selected = this.controller.state.selected;
     this.writeAddress(deliberate, deliberate);
     this.send(deliberate);
   };

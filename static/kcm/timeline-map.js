@@ -110,7 +110,7 @@
       var link = event.target.closest && event.target.closest("a.kcm-claim-link");
       if (!link) return;
       event.preventDefault();  // the link's address is for a reader who opens it in a new tab
-      self.change({ claim: link.getAttribute("data-claim"), place: null }, true);
+      self.change({ claim: link.getAttribute("data-claim"), place: null, point: null }, true);
     });
     if (this.lod) {
       map.on("moveend", function () { self.refine(); });
@@ -786,7 +786,7 @@
     var layers = this.state.layers.slice();
     if (layers.indexOf(entry.info.id) < 0) layers.push(entry.info.id);
     this.apply({ date: this.state.date, layers: layers, selected: selected });
-    this.change(L.extend({ place: id, claim: null, layers: layers }, this.shownView), true);
+    this.change(L.extend({ place: id, claim: null, point: null, layers: layers }, this.shownView), true);
   };
 
   var addDays = function (iso, days) {
