@@ -49,6 +49,8 @@ def ledger_panel(day: dt.date, shown: int | None = None, on_show=None) -> None:
     ledger page at that day. Raises DataFileError (naming the file and the problem) when the ledger cannot
     be loaded."""
     on = statement.ledger_on(common.ledger(), day)
+    st.caption(f"On {day:%A %d %B %Y}: each point's status, who says so, and the change that set it with its "
+               "sources.")
     for point in on["points"]:
         words, action = st.columns([2.5, 1.2], vertical_alignment="center")
         words.markdown(point_line(point, day))
@@ -56,5 +58,5 @@ def ledger_panel(day: dt.date, shown: int | None = None, on_show=None) -> None:
             action.button(f"Show point {point['number']} on the map", key=f"show_point_{point['number']}",
                           on_click=on_show, args=(point["number"],), disabled=point["number"] == shown,
                           help="Its places and lines marked on the map, on this day")
-    st.page_link("app_pages/ledger.py", label=f"The ledger on {day:%d %b %Y}: every change of each point, and sources",
+    st.page_link("app_pages/ledger.py", label=f"The ledger to {day:%d %b %Y}, change by change",
                  icon=":material/gavel:", query_params={"date": day.isoformat()})

@@ -168,11 +168,16 @@ def timeline_map_and_claims():
         export_row(view, selected)
         if st.toggle(f"Table: who held what on {view.date:%d %b %Y}", key="show_table"):
             day_table(view, day_state)
-        with st.expander(f"The statement's nine points on {view.date:%d %b %Y}"):
-            try:
-                ledger_panel(view.date, shown=view.point, on_show=on_select_point)
-            except GeoError as exc:  # a broken ledger file costs the panel, not the map
-                st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
+        # Drawn only while open: the nine points, their sources and buttons would triple what each step sends.
+        # The label stays the same from day to day, so the panel stays open while the reader steps.
+        points = st.expander("The statement's nine points on the map's day", key="points_panel", on_change="rerun",
+                             icon=":material/gavel:")
+        if points.open:
+            with points:
+                try:
+                    ledger_panel(view.date, shown=view.point, on_show=on_select_point)
+                except GeoError as exc:  # a broken ledger file costs the panel, not the map
+                    st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
     with claims_column:
         claims_panel(view, day_state)
 

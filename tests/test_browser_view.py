@@ -610,7 +610,7 @@ def test_a_point_of_the_statement_shown_from_the_panel_is_marked_on_the_map(cont
     page = open_page(context(viewport), base_url + "/?date=2022-09-01")
     wait_agree(page, "2022-09-01")
     before, centre = page.evaluate("history.length"), map_centre(page)
-    page.get_by_text("The statement's nine points on 01 Sep 2022").click()
+    page.get_by_text("The statement's nine points on the map's day").click()
     button = page.locator(".st-key-show_point_6").get_by_role("button", name="Show point 6 on the map")
     button.wait_for(timeout=STEP_MS)
     button.click()

@@ -123,9 +123,15 @@ def run_map(**params) -> AppTest:
     return map_painted(at)
 
 
-def ledger_expander(at):
-    found = [e for e in at.expander if e.label.startswith("The statement's nine points on")]
+def ledger_expander(at, opened=True):
+    """The panel of the nine points under the map, opened as the reader would (it is drawn only when open)."""
+    found = [e for e in at.expander if e.label == "The statement's nine points on the map's day"]
     assert len(found) == 1, "expected the ledger's expander on the map page"
+    if opened and not ("points_panel" in at.session_state and at.session_state["points_panel"]):
+        at.session_state["points_panel"] = True
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return ledger_expander(at, opened=False)
     return found[0]
 
 
@@ -135,8 +141,10 @@ def test_the_map_shows_the_nine_points_on_its_day_after_it_has_painted():
     at.run()
     assert not [e for e in at.expander if e.label.startswith("The statement's nine points")]  # the map goes first
     map_painted(at)
+    closed = ledger_expander(at, opened=False)
+    assert not closed.markdown and not closed.button  # nothing of it is sent until it is opened
     panel = ledger_expander(at)
-    assert panel.label == "The statement's nine points on 20 Nov 2020"
+    assert panel.caption[0].value.startswith("On Friday 20 November 2020: each point's status")
     points = [m.value for m in panel.markdown if m.value.startswith("**")]
     assert [p[2] for p in points] == list("123456789")
     assert points[1].startswith("**2\\. Aghdam") and ":green-badge[done]" in points[1]
@@ -152,6 +160,7 @@ def test_the_map_shows_the_nine_points_on_its_day_after_it_has_painted():
 
 def test_a_point_shown_from_the_panel_selects_its_features_on_its_day():
     at = run_map(date="2020-12-05", layers="places")
+    ledger_expander(at)
     at.button(key="show_point_5").click().run()
     told = map_data(at)
     assert told["view"]["point"] == "5" and told["view"]["date"] == "2020-12-05"  # the day stays the reader's
@@ -169,6 +178,7 @@ def test_a_point_shown_from_the_panel_selects_its_features_on_its_day():
 
 def test_a_claim_chosen_after_a_point_replaces_it():
     at = run_map(date="2020-11-24")
+    ledger_expander(at)
     at.button(key="show_point_6").click().run()
     assert map_data(at)["view"]["point"] == "6"
     at.button(key="show_c16").click().run()
