@@ -63,6 +63,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -101,6 +102,9 @@ RSS_EVERY_S = 2.0
 BOUNDED_WINDOW_S = 20.0
 BOUNDED_MARGIN = 0.05
 BOUNDED_FLOOR_MB = 20.0
+# Each end of the window is the median of the samples of this many seconds: the RSS swings by 10-30 MB as
+# garbage is collected, and one sample at a swing's top or foot is not where memory stands.
+BOUNDED_SPAN_S = 6.0
 ERRORS_KEPT = 20  # per reader: the first ones say what went wrong; the count says how often
 
 
@@ -435,15 +439,16 @@ class RssSampler:
 
 
 def memory_verdict(samples: list[tuple[float, float]], start: float, end: float) -> dict:
-    """Growth of the RSS over the last BOUNDED_WINDOW_S of [start, end] (seconds of the sampler's clock), and
-    whether it stayed within BOUNDED_MARGIN (or BOUNDED_FLOOR_MB)."""
+    """Growth of the RSS over the last BOUNDED_WINDOW_S of [start, end] (seconds of the sampler's clock), each end
+    the median of BOUNDED_SPAN_S of samples, and whether it stayed within BOUNDED_MARGIN (or BOUNDED_FLOOR_MB)."""
     during = [(t, mb) for t, mb in samples if start <= t <= end]
     if len(during) < 2:
         return {"bounded": None, "why": "too few samples"}
     window_start = end - BOUNDED_WINDOW_S
-    before = [mb for t, mb in during if t <= window_start]
-    at_window = before[-1] if before else during[0][1]
-    last = during[-1][1]
+    opening = [mb for t, mb in during if window_start - BOUNDED_SPAN_S <= t <= window_start]
+    closing = [mb for t, mb in during if t >= end - BOUNDED_SPAN_S]
+    at_window = statistics.median(opening) if opening else during[0][1]
+    last = statistics.median(closing) if closing else during[-1][1]
     allowed = max(BOUNDED_MARGIN * at_window, BOUNDED_FLOOR_MB)
     # The slope over the second half, by least squares: how fast it was still growing, for the report.
     half = [(t, mb) for t, mb in during if t >= (start + end) / 2] or during

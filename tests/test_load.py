@@ -72,3 +72,13 @@ def test_memory_bounded(result):
     assert memory["bounded"] is True, (
         f"the server's RSS grew by {memory['growth_mb']} MB over the last {memory['window_s']} s of the minute "
         f"(allowed {memory['allowed_mb']} MB); samples (s, MB): {result['rss_samples']}")
+
+
+def test_the_memory_verdict_reads_where_memory_stands_not_one_swing():
+    """Synthetic samples every 2 s over a minute: a collection's swing at the end is not growth; a steady climb is."""
+    level = [(float(t), 270.0 + (8.0 if t % 4 else -8.0)) for t in range(0, 62, 2)]  # swings of 16 MB around 270
+    spiked = level[:-1] + [(60.0, 300.0)]  # one sample at the top of a swing, as a GC pass leaves it
+    assert load.memory_verdict(spiked, 0.0, 60.0)["bounded"] is True
+    climbing = [(t, mb + 1.5 * t) for t, mb in level]  # 30 MB over the last 20 s
+    verdict = load.memory_verdict(climbing, 0.0, 60.0)
+    assert verdict["bounded"] is False and verdict["growth_mb"] > 20
