@@ -21,7 +21,7 @@ try:
 except GeoError as exc:
     st.error(f"The statement's ledger could not be loaded: {common.md_escape(exc)}")
     st.stop()
-common.load_or_stop()  # the points' map links are fitted on the layers
+common.load_or_stop()  # the points' map buttons fit the map on the layers
 current = common.view_from_link()
 first_day, last_day = statement_mod.FIRST_DAY, statement_mod.last_day(ledger)
 

@@ -94,13 +94,18 @@ def on_clear_point():
     common.change_view(common.view_from_link().replace(point=None))
 
 
+def point_shown(view) -> int | None:
+    """The point of the statement the map marks: a claim or a place in the same view comes first."""
+    return None if view.claim or view.place else view.point
+
+
 def selected_features(view) -> list[str]:
     if view.claim:
         return list(data["claims_by_id"].loc[view.claim, "features"])
     if view.place:
         cell = f"captured_{view.place}"
         return [view.place, *([cell] if cell in data["captured_ids"] else [])]
-    if view.point:
+    if point_shown(view):
         return common.point_features(view.point)
     return []
 
@@ -175,7 +180,7 @@ def timeline_map_and_claims():
         if points.open:
             with points:
                 try:
-                    ledger_panel(view.date, shown=view.point, on_show=on_select_point)
+                    ledger_panel(view.date, shown=point_shown(view), on_show=on_select_point)
                 except GeoError as exc:  # a broken ledger file costs the panel, not the map
                     st.warning(f"The statement's points cannot be shown: {common.md_escape(exc)}")
     with claims_column:
@@ -237,7 +242,7 @@ def claims_panel(view, day_state):
     relevant = claims_mod.claims_on(claims, day_state, view.date)
     if view.place:
         selected_place(view)
-    if view.point and not (view.claim or view.place):  # a claim or place chosen since is what the map marks
+    if point_shown(view):
         selected_point(view)
     st.markdown(f"**The article's claims ({len(relevant)} of {len(claims)} bear on this day)**")
 
@@ -324,7 +329,7 @@ def opening_view():
         fitted = claim_view(opened, opened.claim)
         if "date" in st.query_params:
             fitted = fitted.replace(date=opened.date)
-    elif opened.point and not opened.place:
+    elif point_shown(opened):
         try:
             fitted = common.point_map_view(opened, opened.point)
         except GeoError:

@@ -56,8 +56,6 @@ def load_article(claims_path: Path = CLAIMS) -> tuple[str, dict]:
     return text, meta
 
 
-
-
 def hindsight_meanings(claims_path: Path = CLAIMS) -> dict:
     """Each hindsight verdict with its one-line meaning, as the claims file gives them."""
     return read_json_object(Path(claims_path)).get("hindsight_verdicts", {})
